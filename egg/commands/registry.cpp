@@ -1,0 +1,16 @@
+#include "egg/commands/registry.hpp"
+
+namespace egg::cli {
+
+const std::vector<Command>& all_commands() {
+  static const std::vector<Command> commands = [] {
+    using namespace egg::commands;
+    std::vector<Command> all;
+    all.push_back(manifest_command());
+    all.push_back(version_command());
+    return all;
+  }();
+  return commands;
+}
+
+}  // namespace egg::cli
