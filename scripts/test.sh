@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# egg's one test command (README, .ci/run): installs dependencies, builds, and runs every unit and
+# integration test. Exits non-zero if anything fails. Options:
+#   --unit    unit and CLI tests only (no images, no static build, no fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+MODE=${1:-all}
+T0=$(date +%s)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+log "installing dependencies"
+scripts/install-deps.sh
+
+log "building (dev build, build/dev)"
+cmake -S . -B build/dev -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+ninja -C build/dev
+
+passed=0
+failed=0
+failures=()
+
+# Runs one suite, echoing its output, and adds its "N passed, N failed" closing line to the totals.
+suite() {
+  local name=$1
+  shift
+  local out rc t1
+  t1=$(date +%s)
+  log "$name"
+  set +e
+  out=$("$@" 2>&1 | tee /dev/stderr | tail -n 5)
+  rc=${PIPESTATUS[0]}
+  set -e
+  local line p f
+  line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z]*:? ?[0-9]+ passed, [0-9]+ failed' | tail -n 1 || true)
+  if [ -n "$line" ]; then
+    p=$(sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  else
+    p=$((rc == 0 ? 1 : 0))
+    f=$((rc == 0 ? 0 : 1))
+  fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$rc" -ne 0 ] && failures+=("$name (exit $rc)")
+  printf '<== %s: %s passed, %s failed in %ss\n' "$name" "$p" "$f" "$(($(date +%s) - t1))"
+}
+
+ctest_suite() {
+  local out rc
+  set +e
+  ctest --test-dir build/dev --output-on-failure -j2 --timeout 600
+  rc=$?
+  set -e
+  local total fails
+  total=$(ctest --test-dir build/dev -N | sed -nE 's/^Total Tests: ([0-9]+)/\1/p')
+  fails=$(sed -n '/^[0-9]/p' build/dev/Testing/Temporary/LastTestsFailed.log 2>/dev/null | wc -l)
+  [ "$rc" -eq 0 ] && fails=0
+  echo "$((total - fails)) passed, $fails failed"
+  return "$rc"
+}
+suite "unit and CLI tests (ctest)" ctest_suite
+
+if [ "$MODE" != "--unit" ]; then
+  for t in tests/integration/*.sh; do
+    suite "integration: $(basename "$t" .sh)" bash "$t"
+  done
+  if [ -x tests/fuzz/run.sh ]; then
+    suite "fuzzing (bounded)" tests/fuzz/run.sh
+  fi
+fi
+
+log "summary ($(($(date +%s) - T0))s)"
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ ${#failures[@]} -eq 0 ]
