@@ -6,6 +6,8 @@ const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = [] {
     using namespace egg::commands;
     std::vector<Command> all;
+    all.push_back(config_check_command());
+    all.push_back(init_command());
     all.push_back(manifest_command());
     all.push_back(version_command());
     return all;

@@ -8,5 +8,7 @@ namespace egg::commands {
 
 cli::Command version_command();
 cli::Command manifest_command();
+cli::Command init_command();
+cli::Command config_check_command();
 
 }  // namespace egg::commands
