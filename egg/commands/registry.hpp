@@ -10,5 +10,11 @@ cli::Command version_command();
 cli::Command manifest_command();
 cli::Command init_command();
 cli::Command config_check_command();
+cli::Command keyring_create_command();
+cli::Command keyring_status_command();
+cli::Command passphrase_change_command();
+cli::Command secrets_list_command();
+cli::Command secrets_get_command();
+cli::Command secrets_put_command();
 
 }  // namespace egg::commands

@@ -1,0 +1,143 @@
+// egg keyring create | status: make the trust root, and show its shape without opening it.
+#include <sodium.h>
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include "egg/commands/registry.hpp"
+#include "egg/core/exit.hpp"
+#include "egg/core/files.hpp"
+#include "egg/core/json.hpp"
+#include "egg/core/log.hpp"
+#include "egg/seal/keyring.hpp"
+#include "egg/seal/passphrase.hpp"
+#include "egg/seal/recovery_key.hpp"
+#include "egg/seal/sealed_store.hpp"
+#include "egg/seal/unlock.hpp"
+
+namespace egg::commands {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = core::json;
+
+std::string iso_time(std::uint64_t t) {
+  std::time_t secs = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int run_create(const cli::Invocation& inv) {
+  const auto& g = inv.globals;
+  auto level = seal::effective_level(seal::parse_kdf_level(inv.value("kdf").value_or("moderate")));
+  auto kpath = seal::keyring_path(g);
+  auto spath = seal::sealed_path(g);
+  core::ensure_private_dir(g.state_dir);
+  for (const auto& p : {kpath, spath}) {
+    std::error_code ec;
+    if (fs::exists(p, ec))
+      throw Error(Exit::precondition,
+                  p.string() + " already exists; egg never replaces a keyring or sealed store (the secrets "
+                               "sealed under it would be lost). Use 'egg passphrase change' to change the "
+                               "passphrase; to really start over, move both files away first.");
+  }
+  auto pass = seal::obtain_passphrase(g, true);
+  spdlog::info("deriving the passphrase slot key (Argon2id); this takes a moment");
+  auto created = seal::Keyring::create(pass.value.view(), level, kpath.string());
+  // Keyring first, then the empty store, then show the key: never show a recovery key for a
+  // keyring that was not saved.
+  created.keyring.save(kpath);
+  seal::SealedStore::create_empty(spath, created.root_key).save();
+  spdlog::info("created {} and {}", kpath.string(), spath.string());
+  std::cout << "Recovery key (shown only this once):\n\n    "
+            << seal::format_recovery_key(created.recovery_key) << "\n\n"
+            << "Write it down on paper and keep it somewhere safe, apart from this machine. It opens the\n"
+               "keyring if the passphrase is lost: egg passphrase change --recovery-key-file FILE.\n"
+               "egg cannot show it again.\n";
+  return 0;
+}
+
+int run_status(const cli::Invocation& inv) {
+  const auto& g = inv.globals;
+  auto kpath = seal::keyring_path(g);
+  auto spath = seal::sealed_path(g);
+  std::error_code ec;
+  if (!fs::exists(kpath, ec))
+    throw Error(Exit::precondition, kpath.string() + " does not exist; create it with: egg keyring create");
+  auto k = seal::Keyring::load(kpath);
+  std::optional<std::uintmax_t> sealed_size;
+  if (fs::exists(spath, ec)) sealed_size = fs::file_size(spath, ec);
+
+  if (g.json) {
+    json::array slots;
+    for (const auto& s : k.slots()) {
+      json::object o{{"id", s.id}, {"type", s.type == seal::SlotType::passphrase ? "passphrase" : "recovery"}};
+      if (s.type == seal::SlotType::passphrase)
+        o["kdf"] = json::object{{"algorithm", "argon2id13"}, {"opslimit", s.kdf.opslimit}, {"memlimit", s.kdf.memlimit}};
+      slots.push_back(std::move(o));
+    }
+    json::object out{{"path", kpath.string()},
+                     {"format_version", seal::kKeyringVersion},
+                     {"created", iso_time(k.created())},
+                     {"slots", std::move(slots)},
+                     {"sealed_store", json::object{{"path", spath.string()},
+                                                   {"present", sealed_size.has_value()},
+                                                   {"bytes", sealed_size ? json::value(*sealed_size) : json::value(nullptr)}}}};
+    std::cout << core::pretty_json(out);
+    return 0;
+  }
+  std::cout << kpath.string() << " (format version " << seal::kKeyringVersion << ")\n"
+            << "created: " << iso_time(k.created()) << "\n"
+            << "slots:\n";
+  for (const auto& s : k.slots()) {
+    if (s.type == seal::SlotType::passphrase)
+      std::cout << "  " << s.id << "  passphrase  Argon2id opslimit " << s.kdf.opslimit << ", memlimit "
+                << (s.kdf.memlimit >> 20) << " MiB\n";
+    else
+      std::cout << "  " << s.id << "  recovery key\n";
+  }
+  std::cout << "sealed store: " << spath.string()
+            << (sealed_size ? " (" + std::to_string(*sealed_size) + " bytes)" : " (missing)") << "\n";
+  return 0;
+}
+
+}  // namespace
+
+cli::Command keyring_create_command() {
+  cli::Command c;
+  c.words = {"keyring", "create"};
+  c.summary = "create the keyring and empty sealed store; prints the recovery key once";
+  c.description =
+      "Creates <state-dir>/keyring.egg (a random root key wrapped by your master passphrase and by\n"
+      "a recovery key) and an empty <state-dir>/sealed.egg. Refuses if either file exists.\n"
+      "\n"
+      "The passphrase is read from --passphrase-file, $EGG_PASSPHRASE_FILE, the systemd credential\n"
+      "egg-passphrase, or asked twice on the terminal; it must be at least 12 characters.\n"
+      "\n"
+      "The recovery key is printed once on stdout: write it down on paper. With it you can set a\n"
+      "new passphrase if the old one is lost (egg passphrase change --recovery-key-file FILE).\n"
+      "\n"
+      "--kdf moderate (default; about 1 s and 256 MiB per unlock) or sensitive (about 5 s, 1 GiB).";
+  c.options = {{"kdf", "LEVEL", "Argon2id cost: moderate (default) or sensitive"}};
+  c.run = run_create;
+  return c;
+}
+
+cli::Command keyring_status_command() {
+  cli::Command c;
+  c.words = {"keyring", "status"};
+  c.summary = "show the keyring's slots, KDF parameters and creation time (no passphrase needed)";
+  c.description =
+      "Reads <state-dir>/keyring.egg without opening it and lists its slots (passphrase slots with\n"
+      "their Argon2id parameters, the recovery slot), when it was created, and whether sealed.egg\n"
+      "exists. Prints no secret. The file's checksum is verified; a damaged file is reported\n"
+      "(exit 3). With --json, one JSON object.";
+  c.run = run_status;
+  return c;
+}
+
+}  // namespace egg::commands
