@@ -342,3 +342,56 @@ TEST_CASE("http: url_escape and find_header") {
   http::Headers h{{"Content-Type", "a"}, {"content-type", "b"}};
   CHECK(http::find_header(h, "CONTENT-TYPE") == "a");
 }
+
+namespace {
+
+std::string run_sh(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  char buf[512];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  REQUIRE(::pclose(p) == 0);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("http: TCP with TLS verifies the peer against the CA file") {
+  // A self-signed certificate for 127.0.0.1, served by `openssl s_server -www`.
+  std::string dir = run_sh("mktemp -d");
+  int port = 30000 + ::getpid() % 20000;
+  run_sh("cd " + dir +
+         " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1"
+         " -addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem 2>/dev/null");
+  std::string pid = run_sh("cd " + dir + " && (openssl s_server -quiet -www -accept 127.0.0.1:" +
+                           std::to_string(port) + " -cert cert.pem -key key.pem >/dev/null 2>&1 & echo $!)");
+  struct Stop {
+    std::string pid, dir;
+    ~Stop() { std::system(("kill " + pid + "; rm -rf " + dir).c_str()); }
+  } stop{pid, dir};
+
+  http::Endpoint ep{"https://127.0.0.1:" + std::to_string(port), "", dir + "/cert.pem", std::chrono::seconds(2)};
+  http::Response resp;
+  for (int i = 0;; ++i) {  // until s_server listens
+    try {
+      resp = http::Client(ep).perform(http::Request{});
+      break;
+    } catch (const http::TransportError& e) {
+      if (i > 50) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  CHECK(resp.status == 200);
+
+  // Without that CA the system store does not know the certificate: a connect failure.
+  ep.ca_file.clear();
+  try {
+    http::Client(ep).perform(http::Request{});
+    FAIL("expected certificate verification to fail");
+  } catch (const http::TransportError& e) {
+    CHECK(e.connect_failed());
+  }
+}
