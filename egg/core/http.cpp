@@ -91,6 +91,8 @@ void set_endpoint(CURL* h, const Endpoint& ep, const std::string& url, char* err
   if (!ep.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ep.ca_file.c_str());
   // Secrets travel in headers and bodies; never let a redirect carry them elsewhere.
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  // Send the path byte for byte: squashing "/./" or "/../" would break S3 signatures.
+  curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
 }
 
 std::string host_header(const Endpoint& ep) {
