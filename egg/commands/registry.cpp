@@ -7,11 +7,14 @@ const std::vector<Command>& all_commands() {
     using namespace egg::commands;
     std::vector<Command> all;
     all.push_back(config_check_command());
+    all.push_back(images_load_command());
     all.push_back(init_command());
     all.push_back(keyring_create_command());
     all.push_back(keyring_status_command());
     all.push_back(manifest_command());
+    all.push_back(manifest_lock_command());
     all.push_back(passphrase_change_command());
+    all.push_back(preflight_command());
     all.push_back(secrets_list_command());
     all.push_back(secrets_get_command());
     all.push_back(secrets_put_command());

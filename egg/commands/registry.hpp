@@ -16,5 +16,8 @@ cli::Command passphrase_change_command();
 cli::Command secrets_list_command();
 cli::Command secrets_get_command();
 cli::Command secrets_put_command();
+cli::Command preflight_command();
+cli::Command images_load_command();
+cli::Command manifest_lock_command();
 
 }  // namespace egg::commands

@@ -34,9 +34,9 @@ std::string required_string(const json::object& o, const char* key, const std::s
 ImagePin parse_pin(const json::value& v, const std::string& origin, const std::string& ptr) {
   const auto& o = as_object(v, origin, ptr);
   for (const auto& kv : o) {
-    static const char* known[] = {"image", "tag", "digest", "source"};
+    static const char* known[] = {"image", "tag", "digest", "source", "ids"};
     if (std::none_of(std::begin(known), std::end(known), [&](const char* k) { return kv.key() == k; }))
-      bad(origin, ptr + "/" + core::pointer_token(kv.key()), "unknown key; allowed: image, tag, digest, source");
+      bad(origin, ptr + "/" + core::pointer_token(kv.key()), "unknown key; allowed: image, tag, digest, source, ids");
   }
   ImagePin pin;
   pin.image = required_string(o, "image", origin, ptr);
@@ -48,8 +48,8 @@ ImagePin parse_pin(const json::value& v, const std::string& origin, const std::s
   pin.tag = required_string(o, "tag", origin, ptr);
   auto* d = o.if_contains("digest");
   if (!d) bad(origin, ptr + "/digest", "is required (a sha256 digest, or null when none is known)");
+  static const std::regex digest_re("^sha256:[0-9a-f]{64}$");
   if (!d->is_null()) {
-    static const std::regex digest_re("^sha256:[0-9a-f]{64}$");
     if (!d->is_string() || !std::regex_match(std::string(d->get_string()), digest_re))
       bad(origin, ptr + "/digest", "must be \"sha256:\" followed by 64 lowercase hex digits, or null");
     pin.digest = std::string(d->get_string());
@@ -57,6 +57,19 @@ ImagePin parse_pin(const json::value& v, const std::string& origin, const std::s
   if (auto* s = o.if_contains("source")) {
     if (!s->is_string()) bad(origin, ptr + "/source", "must be a string");
     pin.source = std::string(s->get_string());
+  }
+  if (auto* ids = o.if_contains("ids")) {
+    const auto& io = as_object(*ids, origin, ptr + "/ids");
+    static const std::regex platform_re("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$");
+    for (const auto& kv : io) {
+      std::string iptr = ptr + "/ids/" + core::pointer_token(kv.key());
+      if (!std::regex_match(std::string(kv.key()), platform_re))
+        bad(origin, iptr, "must be a platform such as linux/amd64 or linux/arm64/v8");
+      if (!kv.value().is_string() || !std::regex_match(std::string(kv.value().get_string()), digest_re))
+        bad(origin, iptr, "must be \"sha256:\" followed by 64 lowercase hex digits (the image id)");
+      pin.ids[std::string(kv.key())] = std::string(kv.value().get_string());
+    }
+    if (!pin.ids.empty() && !pin.digest) bad(origin, ptr + "/ids", "needs a digest: ids describe the pinned digest");
   }
   return pin;
 }
@@ -133,6 +146,12 @@ json::value Manifest::to_json() const {
       json::object pin{{"image", f.pin.image}, {"tag", f.pin.tag}};
       pin["digest"] = f.pin.digest ? json::value(*f.pin.digest) : json::value(nullptr);
       if (!f.pin.source.empty()) pin["source"] = f.pin.source;
+      // Only when known, so a manifest without ids keeps its digest().
+      if (!f.pin.ids.empty()) {
+        json::object ids;
+        for (const auto& [platform, id] : f.pin.ids) ids[platform] = id;
+        pin["ids"] = std::move(ids);
+      }
       flavors[f.name] = std::move(pin);
     }
     comps[c.name] = json::object{{"default_flavor", c.default_flavor}, {"flavors", std::move(flavors)}};

@@ -1,6 +1,7 @@
 #pragma once
 // The image manifest (docs/formats/manifest.md): which image, by digest, each component and
 // flavor runs. Embedded at build time from vendor-manifest/, or read from --manifest FILE.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ struct ImagePin {
   std::string tag;                    // informational
   std::optional<std::string> digest;  // sha256:<64 hex>, or none when no authoritative pin exists
   std::string source;
+  // Image ids (config digests) per platform ("linux/amd64" -> sha256:...), written by
+  // `egg manifest lock`. After `images/load` the classic store keeps no RepoDigests (moby#22011),
+  // so the id is what proves a loaded image is the pinned one. Empty when unknown.
+  std::map<std::string, std::string> ids;
 
   // What egg pulls: image@digest, or image:tag for an unpinned image (only with --allow-unpinned).
   std::string reference() const;
