@@ -10,6 +10,7 @@
 #include "egg/core/files.hpp"
 #include "egg/core/json.hpp"
 #include "egg/core/log.hpp"
+#include "egg/seal/create.hpp"
 #include "egg/seal/keyring.hpp"
 #include "egg/seal/passphrase.hpp"
 #include "egg/seal/recovery_key.hpp"
@@ -32,32 +33,9 @@ std::string iso_time(std::uint64_t t) {
 }
 
 int run_create(const cli::Invocation& inv) {
-  const auto& g = inv.globals;
-  auto level = seal::effective_level(seal::parse_kdf_level(inv.value("kdf").value_or("moderate")));
-  auto kpath = seal::keyring_path(g);
-  auto spath = seal::sealed_path(g);
-  core::ensure_private_dir(g.state_dir);
-  for (const auto& p : {kpath, spath}) {
-    std::error_code ec;
-    if (fs::exists(p, ec))
-      throw Error(Exit::precondition,
-                  p.string() + " already exists; egg never replaces a keyring or sealed store (the secrets "
-                               "sealed under it would be lost). Use 'egg passphrase change' to change the "
-                               "passphrase; to really start over, move both files away first.");
-  }
-  auto pass = seal::obtain_passphrase(g, true);
-  spdlog::info("deriving the passphrase slot key (Argon2id); this takes a moment");
-  auto created = seal::Keyring::create(pass.value.view(), level, kpath.string());
-  // Keyring first, then the empty store, then show the key: never show a recovery key for a
-  // keyring that was not saved.
-  created.keyring.save(kpath);
-  seal::SealedStore::create_empty(spath, created.root_key).save();
-  spdlog::info("created {} and {}", kpath.string(), spath.string());
-  std::cout << "Recovery key (shown only this once):\n\n    "
-            << seal::format_recovery_key(created.recovery_key) << "\n\n"
-            << "Write it down on paper and keep it somewhere safe, apart from this machine. It opens the\n"
-               "keyring if the passphrase is lost: egg passphrase change --recovery-key-file FILE.\n"
-               "egg cannot show it again.\n";
+  auto level = seal::parse_kdf_level(inv.value("kdf").value_or("moderate"));
+  auto root = seal::create_trust_root(inv.globals, level);
+  seal::print_recovery_key(root.recovery_key_text);
   return 0;
 }
 

@@ -19,5 +19,12 @@ cli::Command secrets_put_command();
 cli::Command preflight_command();
 cli::Command images_load_command();
 cli::Command manifest_lock_command();
+cli::Command up_command();
+cli::Command plan_command();
+cli::Command status_command();
+cli::Command unseal_command();
+cli::Command down_command();
+cli::Command destroy_command();
+cli::Command evidence_command();
 
 }  // namespace egg::commands
