@@ -16,7 +16,7 @@ APT_PACKAGES=(
   # test images and their registry
   mmdebstrap docker-registry caddy
   # real peers the tests check against
-  postgresql-client age zstd restic curl jq openssl systemd util-linux procps python3-venv busybox-static
+  postgresql-client age zstd restic curl jq bc openssl systemd util-linux procps python3-venv busybox-static
 )
 
 missing=()

@@ -64,7 +64,9 @@ ctest_suite() {
 suite "unit and CLI tests (ctest)" ctest_suite
 
 if [ "$MODE" != "--unit" ]; then
+  # Files ending in lib.sh or fixture.sh are helpers, not tests.
   for t in tests/integration/*.sh; do
+    case "$t" in *lib.sh | *fixture.sh) continue ;; esac
     suite "integration: $(basename "$t" .sh)" bash "$t"
   done
   if [ -x tests/fuzz/run.sh ]; then

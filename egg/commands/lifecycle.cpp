@@ -1,11 +1,13 @@
 // egg down (stop, keep data) and egg destroy --yes (remove everything of the instance).
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "egg/cli/command.hpp"
 #include "egg/commands/registry.hpp"
 #include "egg/config/config.hpp"
 #include "egg/core/exit.hpp"
+#include "egg/core/lock.hpp"
 #include "egg/engine/containers.hpp"
 #include "egg/engine/networks.hpp"
 #include "egg/engine/volumes.hpp"
@@ -16,6 +18,7 @@ namespace {
 std::string instance_of(const cli::Globals& g) { return config::load(g).instance; }
 
 int run_down(const cli::Invocation& inv) {
+  core::StateLock lock(inv.globals.state_dir, "egg down");
   auto inst = instance_of(inv.globals);
   auto e = engine::Engine::connect(inv.globals.docker_host);
   auto containers = engine::list_containers(e, {{"io.egg.instance", inst}});
@@ -38,6 +41,9 @@ int run_destroy(const cli::Invocation& inv) {
     throw Error(Exit::usage, "egg destroy removes every container, volume and the network of the instance and its "
                              "state dir (keyring, sealed keys, credentials): all data is gone. Re-run with --yes");
   auto inst = instance_of(inv.globals);
+  std::optional<core::StateLock> lock;
+  std::error_code ec0;
+  if (std::filesystem::exists(inv.globals.state_dir, ec0)) lock.emplace(inv.globals.state_dir, "egg destroy");
   auto e = engine::Engine::connect(inv.globals.docker_host);
   engine::Labels mine{{"io.egg.instance", inst}};
   for (const auto& c : engine::list_containers(e, mine)) {

@@ -4,6 +4,7 @@
 #include "egg/commands/registry.hpp"
 #include "egg/components/context.hpp"
 #include "egg/core/exit.hpp"
+#include "egg/core/lock.hpp"
 #include "egg/engine/containers.hpp"
 
 namespace egg::components {
@@ -20,6 +21,7 @@ cli::Command unseal_command() {
                   "submits the unseal keys. Already unsealed: says so, exit 0. Wrong passphrase: exit 3,\n"
                   "and Vault stays sealed.";
   c.run = [](const cli::Invocation& inv) {
+    core::StateLock lock(inv.globals.state_dir, "egg unseal");
     auto ctx = components::Context::open(inv.globals);
     auto st = engine::container_state(ctx.engine, ctx.object_name("vault"));
     if (!st || !st->running)

@@ -7,6 +7,7 @@
 
 #include "egg/commands/registry.hpp"
 #include "egg/converge/converge.hpp"
+#include "egg/core/lock.hpp"
 #include "egg/seal/create.hpp"
 
 namespace egg::commands {
@@ -32,6 +33,7 @@ void print_urls(const components::Context& ctx) {
 
 int run_up(const cli::Invocation& inv) {
   auto t0 = std::chrono::steady_clock::now();
+  core::StateLock lock(inv.globals.state_dir, "egg up");
   auto ctx = components::Context::open(inv.globals);
   std::printf("egg up: instance %s, Docker %s (API %s), manifest %s\n", ctx.instance().c_str(),
               std::string(ctx.engine.version().at("Version").as_string()).c_str(), ctx.engine.api_version().str().c_str(),

@@ -36,7 +36,7 @@ json::object healthcheck(std::vector<std::string> test, int interval_s, int time
 }
 
 json::object Spec::create_body(const std::string& network, const json::object& labels) const {
-  json::object body{{"Image", pin.reference()}, {"Labels", labels}};
+  json::object body{{"Image", local_image.empty() ? pin.reference() : local_image}, {"Labels", labels}};
   if (!cmd.empty()) body["Cmd"] = strings(cmd);
   if (!env.empty()) body["Env"] = strings(env);
   if (!user.empty()) body["User"] = user;
@@ -66,7 +66,9 @@ json::object Spec::create_body(const std::string& network, const json::object& l
 }
 
 std::string Spec::hash(const std::string& network) const {
-  std::string text = json::serialize(create_body(network, {}));
+  Spec pinned = *this;
+  pinned.local_image.clear();
+  std::string text = json::serialize(pinned.create_body(network, {}));
   for (const auto& f : files)
     text += "\n" + f.path + " " + std::to_string(f.uid) + ":" + std::to_string(f.gid) + " " +
             std::to_string(f.mode) + " " + sha256_hex(f.content);

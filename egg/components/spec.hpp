@@ -47,6 +47,10 @@ struct Spec {
   std::string stop_signal;
   std::vector<std::string> cap_add;
   std::vector<File> files;
+  // How the engine finds the image, when not by pin.reference(): the id of an image loaded from
+  // an archive (egg images load), whose RepoDigests are empty after a load (moby#22011). Not part
+  // of the hash: the pin is what the container runs, however the engine locates it.
+  std::string local_image;
 
   // The Engine API create body for this spec on `network`, with `labels`.
   json::object create_body(const std::string& network, const json::object& labels) const;

@@ -98,6 +98,11 @@ std::vector<std::string> volumes_of(const Spec& s) {
   return v;
 }
 
+void remove_container(Context& ctx, const std::string& name) {
+  engine::stop_container(ctx.engine, name, 30);
+  engine::remove_container(ctx.engine, name, true);
+}
+
 // Files go in before every start (the archive API writes into a created or stopped container), so
 // a service never starts without its config, even when egg died between create and start.
 void put_files_and_start(Context& ctx, const Spec& spec, const std::string& id) {
@@ -108,14 +113,22 @@ void put_files_and_start(Context& ctx, const Spec& spec, const std::string& id) 
 void create_and_start(Context& ctx, const Spec& spec) {
   auto labels = engine::to_json(ctx.labels(spec.component));
   labels[kHashLabel] = spec.hash(ctx.network());
-  std::string id = engine::create_container(ctx.engine, spec.name, spec.create_body(ctx.network(), labels));
+  auto body = spec.create_body(ctx.network(), labels);
+  std::string id;
+  try {
+    id = engine::create_container(ctx.engine, spec.name, body);
+  } catch (const engine::ApiError& e) {
+    // 409: the name appeared after the plan was made — a create sent by an egg that was killed
+    // can land late. If it is ours it never got its files: replace it; otherwise refuse.
+    if (e.status() != 409) throw;
+    auto existing = engine::inspect_container(ctx.engine, spec.name);
+    if (!existing || !ours(*existing, ctx.instance())) foreign("container", spec.name, ctx.instance());
+    spdlog::warn("container {} appeared after the plan (left by an interrupted run); replacing it", spec.name);
+    remove_container(ctx, spec.name);
+    id = engine::create_container(ctx.engine, spec.name, body);
+  }
   core::crash_point("converge:created:" + spec.component);
   put_files_and_start(ctx, spec, id);
-}
-
-void remove_container(Context& ctx, const std::string& name) {
-  engine::stop_container(ctx.engine, name, 30);
-  engine::remove_container(ctx.engine, name, true);
 }
 
 }  // namespace
@@ -135,13 +148,23 @@ Plan make_plan(Context& ctx) {
   if (net && !ours(*net, inst)) foreign("network", ctx.network(), inst);
   plan.decisions.push_back({"network", "", ctx.network(), net ? Action::unchanged : Action::create, net ? "" : "missing"});
 
-  for (const auto& s : plan.specs) {
+  for (auto& s : plan.specs) {
     for (const auto& v : volumes_of(s)) {
       auto vol = engine::inspect_volume(ctx.engine, v);
       if (vol && !ours(*vol, inst)) foreign("volume", v, inst);
       plan.decisions.push_back({"volume", s.component, v, vol ? Action::unchanged : Action::create, vol ? "" : "missing"});
     }
     bool have_image = engine::inspect_image(ctx.engine, s.pin.reference()).has_value();
+    if (!have_image && s.pin.digest) {
+      // Loaded from an archive: found by the image id `egg manifest lock` recorded for this
+      // engine's platform (docs/airgap.md).
+      const auto& v = ctx.engine.version();
+      std::string platform = std::string(v.at("Os").as_string()) + "/" + std::string(v.at("Arch").as_string());
+      if (auto it = s.pin.ids.find(platform); it != s.pin.ids.end() && engine::inspect_image(ctx.engine, it->second)) {
+        s.local_image = it->second;
+        have_image = true;
+      }
+    }
     plan.decisions.push_back({"image", s.component, s.pin.reference(), have_image ? Action::unchanged : Action::create,
                               have_image ? "" : "not present: pull"});
     auto existing = engine::inspect_container(ctx.engine, s.name);
@@ -204,7 +227,14 @@ Summary apply(Context& ctx, const Plan& plan) {
   const auto& net = decision("network", ctx.network());
   if (net.action == Action::create) {
     Step step("create", "network", ctx.network(), "");
-    engine::create_network(ctx.engine, ctx.network(), ctx.labels(""));
+    try {
+      engine::create_network(ctx.engine, ctx.network(), ctx.labels(""));
+    } catch (const engine::ApiError& e) {
+      // Created meanwhile by an interrupted run's late request: fine if it is ours.
+      auto existing = engine::inspect_network(ctx.engine, ctx.network());
+      if (e.status() != 409 || !existing) throw;
+      if (!ours(*existing, ctx.instance())) foreign("network", ctx.network(), ctx.instance());
+    }
     step.done();
   }
   count(net.action);
@@ -268,6 +298,8 @@ Summary apply(Context& ctx, const Plan& plan) {
     for (const auto& c : changes) std::printf("  %-10s %-10s %-26s %s (%.1f s)\n", "init", s.component.c_str(), s.name.c_str(), c.c_str(), secs);
     std::fflush(stdout);
     sum.init_steps += static_cast<int>(changes.size());
+    // `up` ends with every component healthy, not merely started (instant when it already is).
+    if (!s.healthcheck.empty()) components::wait_healthy(ctx, s.component, 120);
     ctx.creds.save_if_changed();
     auto& rec = ctx.st.components[s.component];
     rec["spec_hash"] = s.hash(ctx.network());

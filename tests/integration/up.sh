@@ -150,7 +150,8 @@ for point in converge:created:postgres converge:created:s3 converge:created:vaul
 done
 for delay in 3 7 12; do
   "$EGG" --config "$W/eggt2.json" --state-dir "$W/eggt2" destroy --yes >/dev/null 2>&1
-  egg2 up > "$W/crash.out" 2>&1 &
+  # egg itself in the background (not the egg2 shell function, whose subshell kill would leave egg running)
+  "$EGG" --config "$W/eggt2.json" --state-dir "$W/eggt2" --manifest "$MANIFEST" --passphrase-file "$W/pass" up > "$W/crash.out" 2>&1 &
   pid=$!
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null
@@ -159,6 +160,16 @@ for delay in 3 7 12; do
   rc2=$?
   if [ $rc2 -eq 0 ] && egg2 status >/dev/null 2>&1; then pass "kill -9 after ${delay}s of a first up, then rerun: healthy"; else fail "kill -9 after ${delay}s: rerun exit $rc2"; tail -5 "$W/rerun.out"; fi
 done
+
+# --- one egg at a time per instance -----------------------------------------------------------------
+# Another process holds the instance lock (as a running egg up would): egg refuses at once.
+flock "$W/eggt1/.lock" sleep 3 &
+pid=$!
+sleep 0.5
+check_exit 4 "egg up while another egg holds the instance is refused" egg1 up
+check_exit 4 "egg unseal while another egg holds the instance is refused" egg1 unseal
+wait "$pid"
+check_exit 0 "egg up proceeds once the lock is released" egg1 up
 
 # --- two instances side by side -------------------------------------------------------------------------------
 check_exit 0 "instance eggt2 is healthy beside eggt1" egg2 status
