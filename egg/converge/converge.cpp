@@ -295,7 +295,13 @@ Summary apply(Context& ctx, const Plan& plan) {
     auto t0 = std::chrono::steady_clock::now();
     auto changes = comp.init(ctx, fresh);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    for (const auto& c : changes) std::printf("  %-10s %-10s %-26s %s (%.1f s)\n", "init", s.component.c_str(), s.name.c_str(), c.c_str(), secs);
+    // One line per change; the init's duration once, on the last line.
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      if (i + 1 < changes.size())
+        std::printf("  %-10s %-10s %-26s %s\n", "init", s.component.c_str(), s.name.c_str(), changes[i].c_str());
+      else
+        std::printf("  %-10s %-10s %-26s %s (%.1f s)\n", "init", s.component.c_str(), s.name.c_str(), changes[i].c_str(), secs);
+    }
     std::fflush(stdout);
     sum.init_steps += static_cast<int>(changes.size());
     // `up` ends with every component healthy, not merely started (instant when it already is).
