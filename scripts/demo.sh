@@ -16,6 +16,8 @@ step() { printf '\n==> %s\n' "$*"; }
 
 step "installing dependencies"
 scripts/install-deps.sh
+# ccache hits across clones: paths relative to the checkout, build dir not hashed.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 step "building egg (dev build)"
 cmake -S . -B build/dev -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 ninja -C build/dev egg

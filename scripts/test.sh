@@ -13,6 +13,8 @@ log() { printf '\n==> %s\n' "$*"; }
 log "installing dependencies"
 scripts/install-deps.sh
 
+# ccache hits across clones: paths relative to the checkout, build dir not hashed.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 log "building (dev build, build/dev)"
 cmake -S . -B build/dev -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
 ninja -C build/dev
