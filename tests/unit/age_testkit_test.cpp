@@ -1,0 +1,112 @@
+// C2SP age testkit vectors (tests/data/age/testkit, see its README for source, license and why
+// only the header part of each vector is stored). Each vector's expected outcome must hold:
+//   success        -> the identity opens a stanza, the file key equals "file key:", the MAC verifies
+//   no match       -> Exit::auth
+//   header failure -> Exit::verify, "age header: ..."
+//   HMAC failure   -> Exit::verify, "... MAC ..."
+#include <doctest/doctest.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "bundle/age/age.hpp"
+#include "egg/core/exit.hpp"
+
+using namespace egg::bundle::age;
+
+namespace {
+
+struct Vector {
+  std::map<std::string, std::string> fields;
+  std::string file;
+};
+
+Vector load(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string all = ss.str();
+  Vector v;
+  std::size_t pos = 0;
+  while (true) {
+    auto nl = all.find('\n', pos);
+    REQUIRE(nl != std::string::npos);
+    std::string line = all.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty()) break;
+    auto c = line.find(": ");
+    REQUIRE(c != std::string::npos);
+    v.fields[line.substr(0, c)] = line.substr(c + 2);
+  }
+  v.file = all.substr(pos);
+  return v;
+}
+
+std::string hex(std::span<const unsigned char> b) {
+  std::string h(b.size() * 2 + 1, '\0');
+  sodium_bin2hex(h.data(), h.size(), b.data(), b.size());
+  h.pop_back();
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("age testkit: every stored vector has its expected outcome") {
+  const std::filesystem::path dir = std::filesystem::path(EGG_SOURCE_DIR) / "tests/data/age/testkit";
+  int count = 0;
+  std::map<std::string, int> by_kind;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto name = entry.path().filename().string();
+    CAPTURE(name);
+    auto v = load(entry.path());
+    const auto expect = v.fields.at("expect");
+    auto id = decode_identity(v.fields.at("identity"));
+    std::string plain;
+    bool threw = false;
+    egg::Exit code = egg::Exit::ok;
+    std::string message;
+    try {
+      Decryptor d(id, [&](std::string_view s) { plain.append(s); });
+      d.feed(v.file);  // the header only: its verdict is reached here
+    } catch (const egg::Error& e) {
+      threw = true;
+      code = e.code();
+      message = e.what();
+    }
+    CAPTURE(message);
+    if (expect == "success") {
+      CHECK_FALSE(threw);
+      auto parsed = parse_header(v.file);
+      REQUIRE(parsed.complete);
+      std::optional<egg::core::SecretBytes> fk;
+      for (const auto& st : parsed.header.stanzas)
+        if (!fk) fk = x25519_unwrap(st, id);
+      REQUIRE(fk.has_value());
+      CHECK(hex(fk->span()) == v.fields.at("file key"));
+      CHECK(header_mac(*fk, parsed.header.mac_input) == parsed.header.mac);
+    } else if (expect == "no match") {
+      CHECK(threw);
+      CHECK(code == egg::Exit::auth);
+    } else if (expect == "header failure") {
+      CHECK(threw);
+      CHECK(code == egg::Exit::verify);
+      CHECK(message.starts_with("age header"));
+    } else if (expect == "HMAC failure") {
+      CHECK(threw);
+      CHECK(code == egg::Exit::verify);
+      CHECK(message.find("MAC") != std::string::npos);
+    } else {
+      FAIL("unknown expectation " << expect);
+    }
+    ++count;
+    ++by_kind[expect];
+  }
+  std::string summary;
+  for (auto& [k, n] : by_kind) summary += " " + k + "=" + std::to_string(n);
+  MESSAGE("testkit vectors: " << count << summary);
+  CHECK(count >= 20);
+}
