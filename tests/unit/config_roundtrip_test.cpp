@@ -9,6 +9,7 @@
 #include "egg/config/config.hpp"
 #include "egg/core/exit.hpp"
 #include "egg/core/files.hpp"
+#include "tests/support/process.hpp"
 
 using namespace egg;
 namespace json = core::json;
@@ -16,14 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "egg-config-test-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using test::TempDir;
 
 std::string error_of(const std::function<void()>& f) {
   try {

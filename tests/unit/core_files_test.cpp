@@ -5,19 +5,13 @@
 
 #include "egg/core/exit.hpp"
 #include "egg/core/files.hpp"
+#include "tests/support/process.hpp"
 
 using namespace egg;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/egg-files-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using test::TempDir;
 mode_t mode_of(const fs::path& p) {
   struct stat st {};
   stat(p.c_str(), &st);

@@ -10,6 +10,7 @@
 #include "egg/seal/bytes.hpp"
 #include "egg/seal/keyring.hpp"
 #include "egg/seal/recovery_key.hpp"
+#include "tests/support/errors.hpp"
 
 using namespace egg;
 using seal::KdfLevel;
@@ -18,15 +19,7 @@ namespace {
 
 constexpr const char* kPass = "correct horse battery staple";
 
-Exit code_of(auto&& fn, std::string* msg = nullptr) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    if (msg) *msg = e.what();
-    return e.code();
-  }
-  return Exit::ok;
-}
+using test::code_of;
 
 // The reference keyring for the tamper tests, created once (Argon2id INTERACTIVE).
 struct Fixture {

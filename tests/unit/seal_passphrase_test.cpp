@@ -10,6 +10,7 @@
 
 #include "egg/core/exit.hpp"
 #include "egg/seal/passphrase.hpp"
+#include "tests/support/errors.hpp"
 
 using namespace egg;
 namespace fs = std::filesystem;
@@ -38,15 +39,7 @@ struct EnvGuard {
   }
 };
 
-Exit code_of(auto&& fn, std::string* msg = nullptr) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    if (msg) *msg = e.what();
-    return e.code();
-  }
-  return Exit::ok;
-}
+using test::code_of;
 
 }  // namespace
 

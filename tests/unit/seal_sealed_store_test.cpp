@@ -12,6 +12,7 @@
 #include "egg/core/redact.hpp"
 #include "egg/seal/keyring_format.hpp"
 #include "egg/seal/sealed_store.hpp"
+#include "tests/support/errors.hpp"
 
 using namespace egg;
 namespace fs = std::filesystem;
@@ -28,15 +29,7 @@ std::span<const unsigned char> bytes_of(std::string_view s) {
   return {reinterpret_cast<const unsigned char*>(s.data()), s.size()};
 }
 
-Exit code_of(auto&& fn, std::string* msg = nullptr) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    if (msg) *msg = e.what();
-    return e.code();
-  }
-  return Exit::ok;
-}
+using test::code_of;
 
 fs::path temp_dir() {
   char tmpl[] = "/tmp/egg-seal-test-XXXXXX";
