@@ -2,8 +2,12 @@
 //   agetool keygen                      -> identity file (like age-keygen) on stdout
 //   agetool encrypt -r age1...          stdin -> age file on stdout
 //   agetool decrypt -i IDENTITYFILE     age file on stdin -> plaintext on stdout
+// With AGETOOL_REPORT_RSS set, prints "maxrss_kib N" (peak RSS) to stderr on success.
 // Exit codes are egg's (5 = corrupt/truncated/tampered, 3 = not for this identity).
+#include <sys/resource.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -58,6 +62,11 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (std::fflush(stdout) != 0) throw egg::Error(egg::Exit::failed, "write to stdout failed");
+    if (std::getenv("AGETOOL_REPORT_RSS")) {  // peak RSS in KiB, for the interop script's memory check
+      struct rusage ru {};
+      getrusage(RUSAGE_SELF, &ru);
+      std::cerr << "maxrss_kib " << ru.ru_maxrss << "\n";
+    }
     return 0;
   } catch (const egg::Error& e) {
     std::cerr << "agetool: " << e.what() << "\n";
