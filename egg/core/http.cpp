@@ -1,5 +1,7 @@
 #include "egg/core/http.hpp"
 
+#include <unistd.h>
+
 #include <curl/curl.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -80,6 +82,20 @@ std::string describe(const Endpoint& ep, std::string_view method, std::string_vi
   throw TransportError(describe(ep, method, target) + ": " + detail, is_connect_failure(rc));
 }
 
+// The system's CA bundle. The static binary's libcurl was built with Debian's path compiled in;
+// other distributions keep the bundle elsewhere, so egg looks for the usual places itself.
+const char* system_ca_bundle() {
+  static const char* found = [] () -> const char* {
+    for (const char* p : {"/etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu, Arch, Alpine
+                          "/etc/pki/tls/certs/ca-bundle.crt",                   // Fedora, RHEL
+                          "/etc/ssl/ca-bundle.pem",                             // openSUSE
+                          "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"}) // RHEL 7+
+      if (::access(p, R_OK) == 0) return p;
+    return nullptr;
+  }();
+  return found;
+}
+
 // Options shared by normal requests and upgrades: where to connect and how long to try.
 void set_endpoint(CURL* h, const Endpoint& ep, const std::string& url, char* errbuf) {
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -88,7 +104,10 @@ void set_endpoint(CURL* h, const Endpoint& ep, const std::string& url, char* err
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(ep.connect_timeout.count()));
   if (!ep.unix_socket.empty()) curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, ep.unix_socket.c_str());
-  if (!ep.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ep.ca_file.c_str());
+  if (!ep.ca_file.empty())
+    curl_easy_setopt(h, CURLOPT_CAINFO, ep.ca_file.c_str());
+  else if (const char* bundle = system_ca_bundle())
+    curl_easy_setopt(h, CURLOPT_CAINFO, bundle);
   // Secrets travel in headers and bodies; never let a redirect carry them elsewhere.
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   // Send the path byte for byte: squashing "/./" or "/../" would break S3 signatures.
