@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <sodium.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -109,4 +110,38 @@ TEST_CASE("age testkit: every stored vector has its expected outcome") {
   for (auto& [k, n] : by_kind) summary += " " + k + "=" + std::to_string(n);
   MESSAGE("testkit vectors: " << count << summary);
   CHECK(count >= 20);
+}
+
+// Files made by Debian's age 1.1.1 CLI (tests/data/age/cli, see the README there), so interop is
+// checked on every unit run even where the `age` binary is absent.
+TEST_CASE("age cli files: files written by age 1.1.1 decrypt to the expected bytes") {
+  const std::filesystem::path dir = std::filesystem::path(EGG_SOURCE_DIR) / "tests/data/age/cli";
+  auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  std::string key_text = slurp(dir / "identity.txt");
+  std::string key_line = key_text.substr(key_text.find("AGE-SECRET-KEY-1"));
+  key_line = key_line.substr(0, key_line.find('\n'));
+  auto id = decode_identity(key_line);
+  auto sha = [](std::string_view s) {
+    std::array<unsigned char, crypto_hash_sha256_BYTES> h{};
+    crypto_hash_sha256(h.data(), reinterpret_cast<const unsigned char*>(s.data()), s.size());
+    return hex(h);
+  };
+  auto open = [&](const char* name) {
+    std::string out;
+    Decryptor d(id, [&](std::string_view s) { out.append(s); });
+    d.feed(slurp(dir / name));
+    d.finish();
+    return out;
+  };
+  CHECK(open("empty.age").empty());
+  CHECK(open("short.age") == "hello, egg\n");
+  std::string pattern;
+  for (int i = 0; i < 70000; ++i) pattern.push_back(static_cast<char>((i * 7 + 3) % 251));
+  CHECK(sha(pattern) == "8df438976bca269929b9e1968aa7dafebf3fe3a8b4bbc1abbc56a7ed0eb4bb66");
+  CHECK(open("two_chunks.age") == pattern);
 }
