@@ -73,9 +73,9 @@ bool parse_hex(std::string_view s, std::array<unsigned char, N>& out) {
   return true;
 }
 
-std::string short_key(const PublicKey& k) { return to_hex(k.data(), 8) + "..."; }
+std::string short_key(const SigningPublicKey& k) { return to_hex(k.data(), 8) + "..."; }
 
-SignedFacts verify_text(std::string_view text, const PublicKey& expected, std::string_view what) {
+SignedFacts verify_text(std::string_view text, const SigningPublicKey& expected, std::string_view what) {
   if (text.size() > kMaxSignatureFile)
     fail(what, "not an egg bundle signature (larger than " + std::to_string(kMaxSignatureFile) + " bytes)");
 
@@ -123,7 +123,7 @@ SignedFacts verify_text(std::string_view text, const PublicKey& expected, std::s
   if (v[1] != rfc3339(f.time)) fail(what, "malformed signature file (time and unix disagree)");
   if (!parse_u64(v[3], f.length)) bad_field("length");
   if (!parse_hex(v[4], f.sha256)) bad_field("sha256");
-  PublicKey signer{};
+  SigningPublicKey signer{};
   if (!parse_hex(v[5], signer)) bad_field("key");
   std::array<unsigned char, crypto_sign_ed25519_BYTES> sig{};
   if (!parse_hex(v[6], sig)) bad_field("sig");
@@ -165,7 +165,7 @@ fs::path signature_path(const fs::path& bundle) {
   return p;
 }
 
-std::string signed_message(const SignedFacts& f, const PublicKey& signer) {
+std::string signed_message(const SignedFacts& f, const SigningPublicKey& signer) {
   if (!valid_id(f.bundle_id)) throw Error(Exit::failed, "cannot sign bundle: invalid bundle id \"" + f.bundle_id + "\"");
   if (f.time < 0 || f.time > kMaxTime)
     throw Error(Exit::failed, "cannot sign bundle: time " + std::to_string(f.time) + " is out of range");
@@ -192,7 +192,7 @@ std::string make_signature_file(const SignedFacts& f, const core::SecretBytes& s
   return out;
 }
 
-SignedFacts verify_signature_file(std::string_view sig_file, const PublicKey& public_key) {
+SignedFacts verify_signature_file(std::string_view sig_file, const SigningPublicKey& public_key) {
   return verify_text(sig_file, public_key, "signature");
 }
 
@@ -220,7 +220,7 @@ FileDigest hash_file(const fs::path& path) {
   return d;
 }
 
-SignedFacts verify_bundle_file(const fs::path& bundle, const PublicKey& public_key) {
+SignedFacts verify_bundle_file(const fs::path& bundle, const SigningPublicKey& public_key) {
   const fs::path sig_path = signature_path(bundle);
   std::error_code ec;
   const auto sig_status = fs::status(sig_path, ec);
@@ -280,7 +280,7 @@ HostSigningKey HostSigningKey::from_secret(core::SecretBytes secret) {
   // libsodium's secret key is seed || public key; recompute the public key from the seed so a
   // damaged key is refused instead of producing signatures nobody can verify.
   core::SecretBytes check(crypto_sign_ed25519_SECRETKEYBYTES);
-  PublicKey pk{};
+  SigningPublicKey pk{};
   crypto_sign_ed25519_seed_keypair(pk.data(), check.data(), secret.data());
   if (!(check == secret)) throw Error(Exit::failed, "host signing key is damaged (its public half does not match)");
   HostSigningKey k;

@@ -12,7 +12,7 @@
 
 namespace egg::bundle {
 
-using PublicKey = std::array<unsigned char, 32>;
+using SigningPublicKey = std::array<unsigned char, 32>;
 using Sha256 = std::array<unsigned char, 32>;
 
 struct SignedFacts {
@@ -31,7 +31,7 @@ std::filesystem::path signature_path(const std::filesystem::path& bundle);
 
 // The exact bytes that are signed (the sidecar up to, not including, its `sig` line).
 // Throws Error(Exit::failed) if the facts cannot be signed (id charset, time range).
-std::string signed_message(const SignedFacts& facts, const PublicKey& signer);
+std::string signed_message(const SignedFacts& facts, const SigningPublicKey& signer);
 
 // The complete sidecar text. `ed25519_secret_key` is libsodium's 64-byte form (seed || public key);
 // a key whose halves do not match is refused (Exit::failed). The signature is checked before
@@ -41,7 +41,7 @@ std::string make_signature_file(const SignedFacts& facts, const core::SecretByte
 // Parses and checks a sidecar against the host public key. Throws Error(Exit::verify) naming what
 // failed: not a signature, a newer format version, a malformed or non-canonical field, another
 // signer, a bad signature.
-SignedFacts verify_signature_file(std::string_view sig_file, const PublicKey& public_key);
+SignedFacts verify_signature_file(std::string_view sig_file, const SigningPublicKey& public_key);
 
 struct FileDigest {
   std::uint64_t length = 0;
@@ -55,7 +55,7 @@ FileDigest hash_file(const std::filesystem::path& path);
 // "missing signature: the bundle is incomplete", any verify_signature_file failure, a length
 // that differs (truncated or appended) or a SHA-256 that differs (modified). The caller must also
 // check that the returned bundle_id is the one it expects under this name.
-SignedFacts verify_bundle_file(const std::filesystem::path& bundle, const PublicKey& public_key);
+SignedFacts verify_bundle_file(const std::filesystem::path& bundle, const SigningPublicKey& public_key);
 
 // Hashes `bundle`, signs {id, time, length, sha256} and writes `<bundle>.sig` atomically (0600).
 // Call it last, once the bundle is complete and fsynced.
@@ -64,7 +64,7 @@ SignedFacts sign_bundle_file(const std::filesystem::path& bundle, std::string_vi
 
 struct HostSigningKey {
   core::SecretBytes secret;  // 64 bytes, libsodium format (seed || public key)
-  PublicKey public_key{};
+  SigningPublicKey public_key{};
 
   static HostSigningKey generate();
   // From a stored 64-byte secret key; refuses (Exit::failed) a wrong size or mismatched halves.
