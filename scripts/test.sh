@@ -27,13 +27,18 @@ failures=()
 suite() {
   local name=$1
   shift
-  local out rc t1
+  local out rc t1 rec
   t1=$(date +%s)
   log "$name"
+  # The suite's output streams to stdout and is kept in a file for its closing line. (Not
+  # `tee /dev/stderr`: when stderr is a file, reopening it truncates it.)
+  rec=$(mktemp)
   set +e
-  out=$("$@" 2>&1 | tee /dev/stderr | tail -n 5)
+  "$@" 2>&1 | tee "$rec"
   rc=${PIPESTATUS[0]}
   set -e
+  out=$(tail -n 5 "$rec")
+  rm -f "$rec"
   local line p f
   line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z]*:? ?[0-9]+ passed, [0-9]+ failed' | tail -n 1 || true)
   if [ -n "$line" ]; then
