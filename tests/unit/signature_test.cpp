@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -374,4 +375,31 @@ TEST_CASE("signature: bundle files on disk (sign, verify, flip, truncate, append
   auto ef = bundle::sign_bundle_file(empty, "empty", 0, key.secret);
   CHECK(ef.length == 0);
   CHECK(bundle::verify_bundle_file(empty, key.public_key) == ef);
+}
+
+// An independent Ed25519 implementation (OpenSSL 3's pkeyutl) accepts egg's sidecar over the
+// first 7 lines, as docs/formats/bundle-signature.md says, and rejects a changed message.
+TEST_CASE("signature: OpenSSL verifies the sidecar (interop; skipped without openssl)") {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) {
+    MESSAGE("openssl not installed: interop check skipped");
+    return;
+  }
+  TempDir dir;
+  auto key = bundle::HostSigningKey::generate();
+  const std::string file = bundle::make_signature_file(sample_facts(), key.secret);
+  const auto at = file.find("sig ");
+  REQUIRE(at != std::string::npos);
+  auto sig = unhex<64>(std::string_view(file).substr(at + 4, 128));
+  // SubjectPublicKeyInfo for Ed25519 (RFC 8410): fixed 12-byte prefix, then the 32-byte key.
+  std::string der("\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12);
+  der.append(reinterpret_cast<const char*>(key.public_key.data()), 32);
+  write_raw(dir.path / "pub.der", der);
+  write_raw(dir.path / "sig.bin", std::string(reinterpret_cast<const char*>(sig.data()), sig.size()));
+  write_raw(dir.path / "msg", file.substr(0, at));
+  const std::string cmd = "cd '" + dir.path.string() +
+                          "' && openssl pkeyutl -verify -pubin -keyform DER -inkey pub.der -rawin -in msg"
+                          " -sigfile sig.bin >/dev/null 2>&1";
+  CHECK(std::system(cmd.c_str()) == 0);
+  write_raw(dir.path / "msg", file.substr(0, at - 1) + "x\n");
+  CHECK(std::system(cmd.c_str()) != 0);
 }
