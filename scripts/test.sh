@@ -42,8 +42,8 @@ suite() {
   local line p f
   line=$(printf '%s\n' "$out" | grep -E '^[A-Za-z]*:? ?[0-9]+ passed, [0-9]+ failed' | tail -n 1 || true)
   if [ -n "$line" ]; then
-    p=$(sed -E 's/.*[^0-9]?([0-9]+) passed.*/\1/' <<<"$line")
-    f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+    f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
   else
     p=$((rc == 0 ? 1 : 0))
     f=$((rc == 0 ? 0 : 1))
@@ -55,17 +55,17 @@ suite() {
   printf '<== %s: %s passed, %s failed in %ss\n' "$name" "$p" "$f" "$(($(date +%s) - t1))"
 }
 
+# ctest's own summary ("100% tests passed, 0 tests failed out of 199") as "N passed, N failed".
 ctest_suite() {
-  local out rc
-  set +e
-  ctest --test-dir build/dev --output-on-failure -j2 --timeout 600
-  rc=$?
-  set -e
-  local total fails
-  total=$(ctest --test-dir build/dev -N | sed -nE 's/^Total Tests: ([0-9]+)/\1/p')
-  fails=$(sed -n '/^[0-9]/p' build/dev/Testing/Temporary/LastTestsFailed.log 2>/dev/null | wc -l)
-  [ "$rc" -eq 0 ] && fails=0
-  echo "$((total - fails)) passed, $fails failed"
+  local rec rc total failed
+  rec=$(mktemp)
+  ctest --test-dir build/dev --output-on-failure -j2 --timeout 600 2>&1 | tee "$rec"
+  rc=${PIPESTATUS[0]}
+  total=$(sed -nE 's/.*tests failed out of ([0-9]+).*/\1/p' "$rec" | tail -n 1)
+  failed=$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' "$rec" | tail -n 1)
+  rm -f "$rec"
+  if [ -z "$total" ]; then total=0; failed=1; fi
+  echo "$((total - failed)) passed, $failed failed"
   return "$rc"
 }
 suite "unit and CLI tests (ctest)" ctest_suite
