@@ -65,7 +65,10 @@ check "the narrow backup token can take a raft snapshot" \
   sh -c "curl -sf -H 'X-Vault-Token: $BACKUP_TOKEN' http://127.0.0.1:18200/v1/sys/storage/raft/snapshot -o '$W/snap' && test -s '$W/snap'"
 check "the narrow backup token cannot read KV" \
   sh -c "! curl -sf -H 'X-Vault-Token: $BACKUP_TOKEN' http://127.0.0.1:18200/v1/foundation/data/postgres/superuser"
-export AWS_ACCESS_KEY_ID=$(cred s3/root access_key) AWS_SECRET_ACCESS_KEY=$(cred s3/root secret_key) AWS_DEFAULT_REGION=us-east-1
+# awscli gets the keys from a 0600 credentials file, never from env values or argv.
+printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$(cred s3/root access_key)" "$(cred s3/root secret_key)" > "$W/aws-credentials"
+chmod 600 "$W/aws-credentials"
+export AWS_SHARED_CREDENTIALS_FILE=$W/aws-credentials AWS_DEFAULT_REGION=us-east-1
 check "awscli lists both buckets with the generated root keys" \
   sh -c "'$TOOLS/aws' --endpoint-url http://127.0.0.1:19000 s3 ls | grep -q foundation-backups"
 check "the proxy serves the domain over HTTPS (tls internal)" \

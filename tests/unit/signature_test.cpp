@@ -13,6 +13,7 @@
 #include "bundle/signature.hpp"
 #include "egg/core/exit.hpp"
 #include "egg/core/files.hpp"
+#include "tests/support/errors.hpp"
 
 using namespace egg;
 namespace fs = std::filesystem;
@@ -20,15 +21,7 @@ using bundle::SignedFacts;
 
 namespace {
 
-Exit code_of(auto&& fn, std::string* msg = nullptr) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    if (msg) *msg = e.what();
-    return e.code();
-  }
-  return Exit::ok;
-}
+using test::code_of;
 
 bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
 
