@@ -24,12 +24,9 @@ cli::Command evidence_command() {
   c.run = [](const cli::Invocation& inv) {
     auto ctx = components::Context::open(inv.globals);
     auto all = converge::collect_status(ctx);
-    bool healthy = true;
+    bool healthy = converge::all_healthy(all);
     json::array comps;
-    for (const auto& s : all) {
-      healthy = healthy && s.healthy;
-      comps.push_back(converge::to_json(s));
-    }
+    for (const auto& s : all) comps.push_back(converge::to_json(s));
     utsname u{};
     ::uname(&u);
     std::string now = state::utc_now_iso();

@@ -17,8 +17,7 @@ cli::Command status_command() {
   c.run = [](const cli::Invocation& inv) {
     auto ctx = components::Context::open(inv.globals);
     auto all = converge::collect_status(ctx);
-    bool healthy = true;
-    for (const auto& s : all) healthy = healthy && s.healthy;
+    bool healthy = converge::all_healthy(all);
     auto last_backup = ctx.st.extra.if_contains("last_backup");
     if (inv.globals.json) {
       json::array comps;

@@ -15,7 +15,7 @@ Context::Context(const cli::Globals& g, config::Config c, manifest::Manifest m, 
 
 Context Context::open(const cli::Globals& g) {
   auto cfg = config::load(g);
-  auto man = manifest::load(g.manifest_path ? g.manifest_path : cfg.manifest);
+  auto man = manifest::load(cfg.manifest);  // config::load already applied --manifest
   auto eng = engine::Engine::connect(g.docker_host);
   auto creds = state::Credentials::load(g.state_dir);
   auto st = state::State::load(g.state_dir);

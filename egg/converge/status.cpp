@@ -65,6 +65,12 @@ std::vector<ComponentStatus> collect_status(components::Context& ctx) {
   return out;
 }
 
+bool all_healthy(const std::vector<ComponentStatus>& all) {
+  for (const auto& s : all)
+    if (!s.healthy) return false;
+  return true;
+}
+
 json::value to_json(const ComponentStatus& s) {
   json::object o{{"component", s.component}, {"enabled", s.enabled}, {"container", s.container},
                  {"state", s.state},         {"health", s.health},   {"healthy", s.healthy}};

@@ -24,6 +24,7 @@ struct ComponentStatus {
 };
 
 std::vector<ComponentStatus> collect_status(components::Context& ctx);
+bool all_healthy(const std::vector<ComponentStatus>& all);
 core::json::value to_json(const ComponentStatus& s);
 
 }  // namespace egg::converge
