@@ -1,3 +1,4 @@
+#include "egg/core/sha256.hpp"
 #include "bundle/signature.hpp"
 
 #include <fcntl.h>
@@ -199,8 +200,7 @@ SignedFacts verify_signature_file(std::string_view sig_file, const SigningPublic
 FileDigest hash_file(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) io_error("open", path, errno);
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
+  core::Sha256 st;
   std::vector<unsigned char> buf(1 << 20);
   FileDigest d;
   for (;;) {
@@ -212,11 +212,11 @@ FileDigest hash_file(const fs::path& path) {
       io_error("read", path, err);
     }
     if (n == 0) break;
-    crypto_hash_sha256_update(&st, buf.data(), static_cast<unsigned long long>(n));
+    st.update(buf.data(), static_cast<std::size_t>(n));
     d.length += static_cast<std::uint64_t>(n);
   }
   ::close(fd);
-  crypto_hash_sha256_final(&st, d.sha256.data());
+  d.sha256 = st.digest();
   return d;
 }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "egg/commands/registry.hpp"
+#include "egg/state/evidence.hpp"
 #include "egg/converge/status.hpp"
 #include "egg/core/build_info.hpp"
 #include "egg/core/files.hpp"
@@ -47,15 +48,8 @@ cli::Command evidence_command() {
                                                           {"shares", ctx.st.vault->shares},
                                                           {"threshold", ctx.st.vault->threshold}})
                                : json::value(nullptr)}};
-    // Secrets never reach evidence: the whole text goes through the redaction registry.
-    std::string text = core::redact(core::pretty_json(doc));
-    auto dir = std::filesystem::path(inv.globals.state_dir) / "evidence";
-    core::ensure_private_dir(dir);
-    std::string stamp = now;
-    for (auto& ch : stamp)
-      if (ch == ':') ch = '-';
-    auto path = dir / (stamp + "-status.json");
-    core::write_file_atomic(path, text, 0644);
+    auto path = state::write_evidence(inv.globals.state_dir, "status", now, doc);
+    std::string text = core::read_file(path);
     if (inv.globals.json) std::cout << text;
     std::printf("evidence written: %s\n", path.c_str());
     return 0;

@@ -3,8 +3,11 @@
 
 #include <ctime>
 #include <filesystem>
+#include <cstdio>
 #include <iostream>
 
+#include "bundle/age/keys.hpp"
+#include "egg/backup/keys.hpp"
 #include "egg/commands/registry.hpp"
 #include "egg/core/exit.hpp"
 #include "egg/core/files.hpp"
@@ -83,7 +86,40 @@ int run_status(const cli::Invocation& inv) {
   return 0;
 }
 
+// The backup identity in age's own identity-file format, so `age -d -i FILE` opens a bundle.
+int run_export_identity(const cli::Invocation& inv) {
+  auto root = seal::unlock(inv.globals);
+  auto store = seal::SealedStore::open(seal::sealed_path(inv.globals), root);
+  auto v = store.get(backup::kIdentityEntry);
+  if (!v) throw Error(Exit::precondition, "sealed.egg holds no backup identity yet: egg up creates it");
+  auto id = bundle::age::decode_identity(v->view());
+  std::string text = "# egg backup identity (" + seal::sealed_path(inv.globals).string() + ")\n# public key: " +
+                     bundle::age::encode_recipient(id.public_key) + "\n" + std::string(v->view()) + "\n";
+  if (auto out = inv.value("output")) {
+    core::write_file_atomic(*out, text, 0600);
+    std::fprintf(stderr, "backup identity written to %s (mode 0600); keep it as safe as the passphrase\n", out->c_str());
+  } else {
+    std::cout << text;
+  }
+  return 0;
+}
+
 }  // namespace
+
+cli::Command keyring_export_identity_command() {
+  cli::Command c;
+  c.words = {"keyring", "export-identity"};
+  c.summary = "print the backup identity (age), so age -d -i FILE opens a bundle without egg";
+  c.description =
+      "Opens the keyring (passphrase or its other sources) and prints the instance's backup\n"
+      "identity in age's identity-file format. With it, a bundle opens with stock tools:\n"
+      "  age -d -i identity.txt BUNDLE.egg | tar -x\n"
+      "The identity reads every bundle of this instance: --output FILE writes it to a new 0600 file\n"
+      "instead of stdout. Store it like the passphrase, or not at all.";
+  c.options = {{"output", "FILE", "write the identity to FILE (0600) instead of stdout"}};
+  c.run = run_export_identity;
+  return c;
+}
 
 cli::Command keyring_create_command() {
   cli::Command c;

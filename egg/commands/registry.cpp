@@ -17,8 +17,13 @@ const std::vector<Command>& all_commands() {
     all.push_back(down_command());
     all.push_back(destroy_command());
     all.push_back(evidence_command());
+    all.push_back(backup_command());
+    all.push_back(backup_list_command());
+    all.push_back(backup_verify_command());
+    all.push_back(install_units_command());
     all.push_back(keyring_create_command());
     all.push_back(keyring_status_command());
+    all.push_back(keyring_export_identity_command());
     all.push_back(passphrase_change_command());
     all.push_back(secrets_list_command());
     all.push_back(secrets_get_command());

@@ -26,5 +26,10 @@ cli::Command unseal_command();
 cli::Command down_command();
 cli::Command destroy_command();
 cli::Command evidence_command();
+cli::Command backup_command();
+cli::Command backup_list_command();
+cli::Command backup_verify_command();
+cli::Command install_units_command();
+cli::Command keyring_export_identity_command();
 
 }  // namespace egg::commands

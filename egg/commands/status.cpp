@@ -19,13 +19,22 @@ cli::Command status_command() {
     auto all = converge::collect_status(ctx);
     bool healthy = converge::all_healthy(all);
     auto last_backup = ctx.st.extra.if_contains("last_backup");
+    // The S3 store on this VM dies with it: a warning until a copy leaves the host.
+    json::array warnings;
+    bool offsite = false;
+    for (const auto& d : ctx.cfg.backup.destinations)
+      offsite |= d.type == config::BackupType::s3 || d.type == config::BackupType::directory;
+    if (!offsite)
+      warnings.emplace_back("no offsite backup destination: bundles stay on this host, which a lost VM takes with it; "
+                            "add an s3 or directory destination to backup.destinations (docs/config.md)");
     if (inv.globals.json) {
       json::array comps;
       for (const auto& s : all) comps.push_back(converge::to_json(s));
       std::cout << core::pretty_json(json::object{{"instance", ctx.instance()},
                                                   {"healthy", healthy},
                                                   {"components", std::move(comps)},
-                                                  {"last_backup", last_backup ? *last_backup : json::value(nullptr)}});
+                                                  {"last_backup", last_backup ? *last_backup : json::value(nullptr)},
+                                                  {"warnings", warnings}});
     } else {
       std::printf("instance %s\n", ctx.instance().c_str());
       for (const auto& s : all) {
@@ -36,6 +45,7 @@ cli::Command status_command() {
                     s.state.c_str(), health.c_str(), image.c_str(), seal.c_str(), s.detail.c_str());
       }
       std::printf("last backup: %s\n", last_backup ? json::serialize(*last_backup).c_str() : "never");
+      for (const auto& w : warnings) std::printf("warning: %s\n", std::string(w.as_string()).c_str());
       std::printf(healthy ? "status: healthy\n" : "status: NOT healthy\n");
     }
     return healthy ? 0 : 1;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "egg/backup/keys.hpp"
 #include "egg/commands/registry.hpp"
 #include "egg/converge/converge.hpp"
 #include "egg/core/lock.hpp"
@@ -46,6 +47,8 @@ int run_up(const cli::Invocation& inv) {
     ctx.root_key();
     seal::print_recovery_key(*ctx.new_recovery_key);
   }
+  // Before converging: the signing key lands in credentials.json before Vault mirrors it.
+  for (const auto& change : backup::ensure_keys(ctx)) std::printf("  backup keys: %s\n", change.c_str());
   auto sum = converge::apply(ctx, plan);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (sum.created + sum.recreated + sum.started + sum.removed + sum.init_steps == 0)

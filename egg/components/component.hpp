@@ -8,6 +8,8 @@
 
 #include "egg/components/context.hpp"
 #include "egg/components/spec.hpp"
+#include "egg/s3/request.hpp"
+#include "egg/vault/client.hpp"
 
 namespace egg::components {
 
@@ -33,6 +35,11 @@ Component vault();
 Component proxy();
 Component forgejo();
 Component runner();
+
+// How egg itself reaches a running component, on the instance network.
+s3::Endpoint s3_endpoint(Context& ctx);  // root keys
+vault::Client vault_client(Context& ctx, const std::string& token = "");
+std::string vault_data_dir(const Context& ctx);  // the raft directory in the container
 
 // Waits until the container's Docker health is "healthy" (it must define a healthcheck).
 void wait_healthy(Context& ctx, const std::string& component, int timeout_s);

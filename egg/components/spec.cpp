@@ -1,6 +1,6 @@
+#include "egg/core/sha256.hpp"
 #include "egg/components/spec.hpp"
 
-#include <sodium.h>
 
 #include <set>
 
@@ -10,13 +10,7 @@ namespace egg::components {
 
 namespace {
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[sizeof h * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
-}
+std::string sha256_hex(std::string_view data) { return core::hex(core::sha256(data)); }
 
 json::array strings(const std::vector<std::string>& v) {
   json::array a;

@@ -31,9 +31,7 @@ Layout layout(const Context& ctx) {
   return {"bao", "/openbao/config", "/openbao/file"};
 }
 
-vault::Client client(Context& ctx, const std::string& token = "") {
-  return vault::Client("http://" + ctx.container_ip("vault") + ":8200", token);
-}
+vault::Client client(Context& ctx, const std::string& token = "") { return vault_client(ctx, token); }
 
 // The unseal keys sealed for this instance, if any.
 std::optional<std::vector<std::string>> sealed_keys(Context& ctx) {
@@ -62,6 +60,12 @@ void seal_init_result(Context& ctx, const vault::InitResult& init, int shares, i
 }
 
 }  // namespace
+
+vault::Client vault_client(Context& ctx, const std::string& token) {
+  return vault::Client("http://" + ctx.container_ip("vault") + ":8200", token);
+}
+
+std::string vault_data_dir(const Context& ctx) { return layout(ctx).data_dir; }
 
 // Unseals the instance's Vault with the sealed keys (asks for the passphrase). Used by `up` and
 // `egg unseal`; returns false if it was not sealed.
@@ -168,12 +172,17 @@ Component vault() {
       changes.push_back("KV v2 mounted at " + std::string(kKvMount) + "/");
     }
     if (need_token) {
-      c.put_policy(kBackupPolicy, "path \"sys/storage/raft/snapshot\" {\n  capabilities = [\"read\"]\n}\n");
+      // Snapshot, and renew itself: egg backup renews the periodic token on every run.
+      c.put_policy(kBackupPolicy,
+                   "path \"sys/storage/raft/snapshot\" {\n  capabilities = [\"read\"]\n}\n"
+                   "path \"auth/token/renew-self\" {\n  capabilities = [\"update\"]\n}\n");
       ctx.creds.set("vault/backup", {{"token", c.create_token({kBackupPolicy}, "egg-backup", "768h")}});
       ctx.creds.save_if_changed();
       changes.push_back("backup policy and snapshot token created");
     }
-    for (const auto& [path, fields] : ctx.creds.all()) c.kv_put(kKvMount, path, fields);
+    // egg/... entries are egg's own (the host signing key): Layer-1 consumers have no use for them.
+    for (const auto& [path, fields] : ctx.creds.all())
+      if (!path.starts_with("egg/")) c.kv_put(kKvMount, path, fields);
     ctx.st.vault->kv_digest = ctx.creds.digest();
     ctx.st.save(ctx.state_dir());
     changes.push_back("credentials written to " + std::string(kKvMount) + "/ (" + std::to_string(ctx.creds.all().size()) +

@@ -391,6 +391,21 @@ Client::Upgrade Client::upgrade(const Request& req) {
 
 void RawConnection::pump(std::string_view input, const std::function<void(std::string_view)>& on_data,
                          std::chrono::milliseconds timeout) {
+  bool given = false;
+  pump(
+      [&](char* buf, std::size_t max) -> std::size_t {
+        if (given) return 0;
+        std::size_t n = std::min(max, input.size());
+        std::copy_n(input.data(), n, buf);
+        input.remove_prefix(n);
+        given = input.empty();
+        return n;
+      },
+      on_data, timeout);
+}
+
+void RawConnection::pump(const BodyReader& input, const std::function<void(std::string_view)>& on_data,
+                         std::chrono::milliseconds timeout) {
   Impl& c = *impl_;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto remaining_ms = [&]() -> int {
@@ -409,7 +424,16 @@ void RawConnection::pump(std::string_view input, const std::function<void(std::s
     ::shutdown(c.fd, SHUT_WR);
     write_open = false;
   };
-  if (input.empty()) close_write();
+  // Input waiting to be sent: refilled from the reader, which returns 0 at its end.
+  std::string pending_in(65536, '\0');
+  std::size_t in_off = 0, in_len = 0;
+  auto refill = [&] {
+    if (in_off < in_len || !write_open) return;
+    in_off = 0;
+    in_len = input(pending_in.data(), pending_in.size());
+    if (in_len == 0) close_write();
+  };
+  refill();
 
   char buf[65536];
   for (;;) {
@@ -429,10 +453,10 @@ void RawConnection::pump(std::string_view input, const std::function<void(std::s
     if (r == 0) throw TransportError(c.what + ": timed out", false);
     if (write_open && (p.revents & POLLOUT)) {
       std::size_t n = 0;
-      CURLcode rc = curl_easy_send(c.h, input.data(), std::min<std::size_t>(input.size(), 65536), &n);
+      CURLcode rc = curl_easy_send(c.h, pending_in.data() + in_off, in_len - in_off, &n);
       if (rc == CURLE_OK) {
-        input.remove_prefix(n);
-        if (input.empty()) close_write();
+        in_off += n;
+        refill();
       } else if (rc != CURLE_AGAIN) {
         // The process stopped reading (exited early); its output and exit code still matter.
         spdlog::debug("http: {}: peer stopped reading input ({})", c.what, curl_easy_strerror(rc));

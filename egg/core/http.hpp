@@ -125,6 +125,9 @@ class RawConnection {
   // interleaved so neither side blocks the other on full buffers. `timeout` zero: none.
   void pump(std::string_view input, const std::function<void(std::string_view)>& on_data,
             std::chrono::milliseconds timeout);
+  // The same with the input pulled from `input` as the peer takes it (large streams).
+  void pump(const BodyReader& input, const std::function<void(std::string_view)>& on_data,
+            std::chrono::milliseconds timeout);
 
  private:
   std::unique_ptr<Impl> impl_;

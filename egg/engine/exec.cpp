@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "egg/engine/streams.hpp"
@@ -24,6 +25,20 @@ const std::string& last_exec_id() { return g_last_exec_id; }
 int exec_stream(Engine& e, const std::string& container, const std::vector<std::string>& cmd,
                 std::string_view stdin_data, const std::function<void(std::string_view)>& on_out,
                 const std::function<void(std::string_view)>& on_err, const ExecOptions& options) {
+  return exec_stream(
+      e, container, cmd,
+      [&](char* buf, std::size_t max) {
+        std::size_t n = std::min(max, stdin_data.size());
+        std::copy_n(stdin_data.data(), n, buf);
+        stdin_data.remove_prefix(n);
+        return n;
+      },
+      on_out, on_err, options);
+}
+
+int exec_stream(Engine& e, const std::string& container, const std::vector<std::string>& cmd,
+                const core::http::BodyReader& stdin_reader, const std::function<void(std::string_view)>& on_out,
+                const std::function<void(std::string_view)>& on_err, const ExecOptions& options) {
   if (cmd.empty()) throw Error(Exit::failed, "exec in " + container + ": empty command");
   json::object create{{"AttachStdin", true}, {"AttachStdout", true}, {"AttachStderr", true},
                       {"Tty", false},        {"Cmd", to_array(cmd)}};
@@ -39,7 +54,7 @@ int exec_stream(Engine& e, const std::string& container, const std::vector<std::
     (s == FrameDemuxer::Stream::stdout_ ? on_out : on_err)(data);
   });
   try {
-    conn->pump(stdin_data, [&](std::string_view bytes) { demux.feed(bytes); }, options.timeout);
+    conn->pump(stdin_reader, [&](std::string_view bytes) { demux.feed(bytes); }, options.timeout);
     demux.finish();
   } catch (const Error& err) {
     throw Error(err.code(), "exec " + cmd.front() + " in " + container + ": " + err.what());

@@ -40,6 +40,12 @@ int exec_stream(Engine& e, const std::string& container, const std::vector<std::
                 std::string_view stdin_data, const std::function<void(std::string_view)>& on_out,
                 const std::function<void(std::string_view)>& on_err, const ExecOptions& options = {});
 
+// The same with stdin streamed from `stdin_reader` (returns 0 at its end): a dump restored or
+// checked without holding it in memory.
+int exec_stream(Engine& e, const std::string& container, const std::vector<std::string>& cmd,
+                const core::http::BodyReader& stdin_reader, const std::function<void(std::string_view)>& on_out,
+                const std::function<void(std::string_view)>& on_err, const ExecOptions& options = {});
+
 // For tests and diagnostics: the id of the last exec this thread started.
 const std::string& last_exec_id();
 

@@ -1,6 +1,6 @@
+#include "egg/core/sha256.hpp"
 #include "egg/manifest/manifest.hpp"
 
-#include <sodium.h>
 
 #include <algorithm>
 #include <regex>
@@ -99,13 +99,7 @@ Component parse_component(const std::string& name, const json::value& v, const s
   return c;
 }
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return hex;
-}
+std::string sha256_hex(std::string_view data) { return core::hex(core::sha256(data)); }
 
 }  // namespace
 

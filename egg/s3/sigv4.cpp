@@ -87,24 +87,9 @@ void check_header_text(std::string_view s) {
 
 }  // namespace
 
-std::string hex(const unsigned char* data, std::size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, n);
-  out.pop_back();
-  return out;
-}
+std::string hex(const unsigned char* data, std::size_t n) { return core::hex(data, n); }
 
-std::string Sha256::hex_digest() {
-  std::array<unsigned char, crypto_hash_sha256_BYTES> d;
-  crypto_hash_sha256_final(&state_, d.data());
-  return hex(d.data(), d.size());
-}
-
-std::string sha256_hex(std::string_view data) {
-  Sha256 h;
-  h.update(data);
-  return h.hex_digest();
-}
+std::string sha256_hex(std::string_view data) { return core::hex(core::sha256(data)); }
 
 std::string uri_encode(std::string_view s, bool keep_slash) {
   static constexpr char kHex[] = "0123456789ABCDEF";

@@ -1,6 +1,7 @@
 #pragma once
 // AWS Signature Version 4, computed by egg itself: Debian's libcurl 7.88 signs S3 requests wrongly
 // (docs/s3.md). HMAC-SHA-256 and SHA-256 come from libsodium; nothing here does I/O.
+#include "egg/core/sha256.hpp"
 #include <array>
 #include <chrono>
 #include <string>
@@ -76,17 +77,6 @@ std::string sha256_hex(std::string_view data);
 std::string amz_date(std::chrono::system_clock::time_point t);
 
 // Streaming SHA-256 for payloads that do not fit in memory (parts of a multipart upload).
-class Sha256 {
- public:
-  Sha256() { crypto_hash_sha256_init(&state_); }
-  void update(std::string_view data) {
-    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(data.data()),
-                              data.size());
-  }
-  std::string hex_digest();
-
- private:
-  crypto_hash_sha256_state state_;
-};
+using Sha256 = core::Sha256;
 
 }  // namespace egg::s3

@@ -252,6 +252,8 @@ bool Client::token_valid() {
   return resp.status == 200;
 }
 
+void Client::renew_self() { call_json("POST", "auth/token/renew-self", "{}"); }
+
 void Client::snapshot(const http::BodyWriter& writer) {
   http::Request req;
   req.target = "/v1/sys/storage/raft/snapshot";

@@ -61,6 +61,8 @@ class Client {
                            const std::string& period);
   // True if the current token is valid.
   bool token_valid();
+  // Extends the current (periodic) token by its period: auth/token/renew-self.
+  void renew_self();
 
   // Streams a raft snapshot to `writer`. Needs a token with read on sys/storage/raft/snapshot.
   void snapshot(const core::http::BodyWriter& writer);
