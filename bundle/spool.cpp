@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
 
 #include "egg/core/exit.hpp"
 
@@ -13,7 +12,20 @@ namespace egg::bundle {
 
 namespace fs = std::filesystem;
 
-Spool::Spool(const fs::path& dir, Compress mode) : mode_(mode) {
+namespace {
+// One compression thread per spool: the caller keeps reading its source while the worker
+// compresses. A backup runs two spools at once (the database dumps beside the objects), so two
+// workers keep both cores busy; more would only add memory (each worker holds a job buffer of a
+// few windows: two spools with two workers each peaked at 119 MiB RSS, docs/benchmarks.md).
+constexpr int kZstdWorkers = 1;
+}  // namespace
+
+bool compression_pays(std::string_view sample) {
+  return !sample.empty() &&
+         static_cast<double>(zstd_probe_size(sample)) <= kCompressionPays * static_cast<double>(sample.size());
+}
+
+Spool::Spool(const fs::path& dir, Compress mode, bool hash_raw) : mode_(mode), hash_raw_(hash_raw) {
   std::string tmpl = (dir / ".spool-XXXXXX").string();
   int fd = ::mkstemp(tmpl.data());  // 0600
   if (fd < 0) throw Error(Exit::failed, "cannot create a spool file in " + dir.string() + ": " + std::strerror(errno));
@@ -30,7 +42,7 @@ Spool::Spool(const fs::path& dir, Compress mode) : mode_(mode) {
     if (mode_ == Compress::always) {
       compressed_ = true;
       zstd_ = std::make_unique<ZstdCompressor>([this](std::string_view d) { store(d); }, 3,
-                                               static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+                                               kZstdWorkers);
     }
   }
 }
@@ -50,11 +62,10 @@ void Spool::store(std::string_view data) {
 
 void Spool::decide() {
   decided_ = true;
-  compressed_ = !sample_.empty() &&
-                static_cast<double>(zstd_probe_size(sample_)) <= kCompressionPays * static_cast<double>(sample_.size());
+  compressed_ = compression_pays(sample_);
   if (compressed_)
     zstd_ = std::make_unique<ZstdCompressor>([this](std::string_view d) { store(d); }, 3,
-                                             static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+                                             kZstdWorkers);
   std::string s = std::move(sample_);
   sample_.clear();
   if (compressed_)
@@ -65,7 +76,7 @@ void Spool::decide() {
 
 void Spool::write(std::string_view data) {
   if (finished_) throw Error(Exit::failed, "spool: write after finish");
-  raw_hash_.update(data);
+  if (hash_raw_) raw_hash_.update(data);
   raw_size_ += data.size();
   if (!decided_) {
     sample_.append(data);

@@ -24,8 +24,9 @@ enum class Compress {
 
 class Spool {
  public:
-  // Creates a 0600 temporary file in `dir`.
-  Spool(const std::filesystem::path& dir, Compress mode);
+  // Creates a 0600 temporary file in `dir`. `hash_raw`: compute raw_sha256() (costs a pass of
+  // SHA-256 over the data; only S3 listings need it).
+  Spool(const std::filesystem::path& dir, Compress mode, bool hash_raw = true);
   ~Spool();  // removes the file
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
@@ -46,7 +47,7 @@ class Spool {
   std::filesystem::path path_;
   std::FILE* file_ = nullptr;
   Compress mode_;
-  bool decided_ = false, compressed_ = false, finished_ = false;
+  bool decided_ = false, compressed_ = false, finished_ = false, hash_raw_ = true;
   std::string sample_;  // raw bytes held until the compression decision
   std::unique_ptr<ZstdCompressor> zstd_;
   core::Sha256 raw_hash_;
@@ -54,8 +55,9 @@ class Spool {
   std::uint64_t raw_size_ = 0, stored_size_ = 0;
 };
 
-// Compression pays when the probe shrinks the sample to at most this fraction.
+// Compression pays when a fast probe shrinks the first kSampleSize bytes to at most this fraction.
 inline constexpr double kCompressionPays = 0.9;
 inline constexpr std::size_t kSampleSize = std::size_t{1} << 20;
+bool compression_pays(std::string_view sample);
 
 }  // namespace egg::bundle

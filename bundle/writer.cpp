@@ -145,7 +145,7 @@ void BundleWriter::begin(const std::string& member, std::uint64_t size) {
   d.member_hash = core::Sha256();
 }
 
-void BundleWriter::data(std::string_view bytes) {
+void BundleWriter::write(std::string_view bytes) {
   auto& d = *impl_;
   if (bytes.size() > d.remaining)
     throw Error(Exit::failed, "bundle member " + d.current.path + " grew while it was being added");
@@ -170,7 +170,7 @@ void BundleWriter::end() {
 
 void BundleWriter::add(const std::string& member, std::string_view bytes) {
   begin(member, bytes.size());
-  data(bytes);
+  write(bytes);
   end();
 }
 
@@ -189,7 +189,7 @@ void BundleWriter::add_file(const std::string& member, const fs::path& file, std
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw Error(Exit::failed, "reading " + file.string() + ": " + std::strerror(errno));
     if (n == 0) break;
-    data(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    write(std::string_view(buf.data(), static_cast<std::size_t>(n)));
   }
   end();
 }

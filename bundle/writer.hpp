@@ -46,6 +46,14 @@ class BundleWriter {
   void add(const std::string& member, std::string_view data);
   // Appends `file` (exactly `size` bytes, e.g. a finished Spool) as `member`.
   void add_file(const std::string& member, const std::filesystem::path& file, std::uint64_t size);
+  // A member streamed in place, when its size is known before its data (an S3 object stored as
+  // is): begin, then exactly `size` bytes of write, then end. Growing past `size` or ending short
+  // is Exit::failed, and the bundle cannot be finished after it.
+  void begin(const std::string& member, std::uint64_t size);
+  void write(std::string_view bytes);
+  void end();
+  // The SHA-256 of the last member ended.
+  const core::Sha256Digest& last_sha256() const { return members_.back().sha256; }
   // Appends index.json (every member so far), ends the tar and the age stream, fsyncs the file.
   CiphertextDigest finish();
 
@@ -56,9 +64,6 @@ class BundleWriter {
 
  private:
   struct Impl;
-  void begin(const std::string& member, std::uint64_t size);
-  void data(std::string_view bytes);
-  void end();
   std::unique_ptr<Impl> impl_;
   std::vector<MemberRecord> members_;
   std::uint64_t cipher_bytes_ = 0;

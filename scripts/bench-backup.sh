@@ -11,6 +11,8 @@
 # Usage: scripts/bench-backup.sh [SIZE_MIB (2048)]
 #   env EGG=path (default build/dev/egg/egg; the release binary is build/static/egg/egg)
 #   env SKIP_EGG=1: do not run egg backup (e.g. before it exists); the other two still run
+#   env BENCH_HOLD=1: once the instance is loaded, wait (printing how to reach it) until the file
+#   $W/go exists, so egg backup can be profiled or rerun by hand on the same data
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -207,6 +209,11 @@ S3_COUNT=$("$AWS" --endpoint-url "http://127.0.0.1:$S3_PORT" s3 ls --recursive "
 log "s3: $S3_COUNT in bucket $BUCKET in $(since "$t0") s"
 sync
 
+if [ -n "${BENCH_HOLD:-}" ]; then
+  log "holding: egg ${G[*]} backup --json; touch $W/go to continue"
+  while [ ! -e "$W/go" ]; do sleep 2; done
+fi
+
 # --- the runs -------------------------------------------------------------------------------
 # No page-cache drop is possible in a container: each tool starts after a warm-up read of its
 # input instead (the dataset files; for egg also the instance's volumes on the host), and a sync.
@@ -275,6 +282,14 @@ grep -E '^(Files|Added|processed)' "$W/restic.out" | sed 's/^/  restic: /' || tr
 record restic "$W/restic.res" "$(du -sb "$W/restic-repo" | cut -f1)"
 rm -rf "$W/restic-repo" "$W/restic-cache"
 
+# --- what egg's sources cost on their own ---------------------------------------------------
+# egg reads a live stack, not files: these two set the floor under its time on this machine.
+log "source floors: pg_dump through docker exec, and awscli fetching every object (10 in parallel)"
+measure "$W/pgfloor.res" bash -c "docker exec -u postgres $INSTANCE-postgres pg_dump -U postgres -Fc -Z0 -d benchdata > /dev/null"
+measure "$W/s3floor.res" "$AWS" --endpoint-url "http://127.0.0.1:$S3_PORT" s3 cp --recursive --only-show-errors \
+  "s3://$BUCKET/" "$W/s3-floor/"
+rm -rf "$W/s3-floor"
+
 # --- the table ------------------------------------------------------------------------------
 echo
 echo "dataset: $DATA_MIB MiB ($SIZE MiB asked): half compressible (postgres table + JSON-log objects), half random (objects)"
@@ -293,6 +308,8 @@ for t in egg pipeline restic; do
   fi
   printf '%-34s %9.1f %9.1f %14.1f %12.1f\n' "$name" "${SEC[$t]}" "$(mibs "$t")" "${RSS[$t]}" "$(echo "scale=1; ${OUT[$t]} / 1048576" | bc)"
 done
+printf 'source floors: pg_dump -Fc -Z0 of benchdata through docker exec %.1f s; awscli fetching all objects %.1f s\n' \
+  "$(jq -r .seconds "$W/pgfloor.res")" "$(jq -r .seconds "$W/s3floor.res")"
 echo "pipeline RSS per process (MiB): ${NOTE[pipeline]}; the row shows the largest one"
 echo "peak RSS = largest ru_maxrss of any one process in the tool's tree (getrusage RUSAGE_CHILDREN);"
 printf '  a process smaller than the measuring wrapper reads as its size (%.1f MiB);\n' "$FLOOR"

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "egg/components/component.hpp"
@@ -23,6 +24,14 @@ namespace {
 std::string mib(std::uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
+
+// "<what>, 12.3 MiB in 4.5 s": a part's note, with how long it took since `t0`.
+std::string measured(std::uint64_t bytes, std::chrono::steady_clock::time_point t0) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s in %.1f s", mib(bytes).c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return buf;
 }
 
@@ -63,16 +72,59 @@ std::string member_segment(std::string_view name, bool keep_slashes) {
   return out;
 }
 
-Captured Collector::add(const std::string& path, bundle::Compress mode,
-                        const std::function<void(const std::function<void(std::string_view)>&)>& produce) {
-  bundle::Spool spool(spool_dir, mode);
+Captured Collector::add(const std::string& path, bundle::Compress mode, const Producer& produce,
+                        std::optional<std::uint64_t> size, bool raw_hash) {
+  auto count = [&](std::string_view d) {
+    raw_bytes += d.size();
+    if (on_progress) on_progress(raw_bytes.load());
+  };
+  if (size && mode != bundle::Compress::always) {
+    // The first MiB decides (in memory); stored as is, the member streams into the bundle.
+    std::string sample;
+    std::unique_ptr<bundle::Spool> spool;
+    bool decided = false;
+    std::uint64_t got = 0;
+    auto decide = [&] {
+      decided = true;
+      if (mode == bundle::Compress::if_it_pays && bundle::compression_pays(sample)) {
+        spool = std::make_unique<bundle::Spool>(spool_dir, bundle::Compress::always, raw_hash);
+        spool->write(sample);
+      } else {
+        writer.begin(path, *size);
+        writer.write(sample);
+      }
+      std::string().swap(sample);
+    };
+    produce([&](std::string_view d) {
+      count(d);
+      got += d.size();
+      if (decided) {
+        spool ? spool->write(d) : writer.write(d);
+        return;
+      }
+      sample.append(d);
+      if (sample.size() >= bundle::kSampleSize) decide();
+    });
+    if (!decided) decide();
+    if (!spool) {
+      if (got != *size)
+        throw Error(Exit::failed, path + " changed while it was read (" + std::to_string(got) + " bytes, expected " +
+                                      std::to_string(*size) + "); run the backup again");
+      writer.end();
+      return {path, got, core::hex(writer.last_sha256()), false};
+    }
+    spool->finish();
+    writer.add_file(path + ".zst", spool->path(), spool->stored_size());
+    return {path + ".zst", spool->raw_size(), raw_hash ? core::hex(spool->raw_sha256()) : "", true};
+  }
+  bundle::Spool spool(spool_dir, mode, raw_hash);
   produce([&](std::string_view data) {
     spool.write(data);
-    raw_bytes += data.size();
-    if (on_progress) on_progress(raw_bytes);
+    count(data);
   });
   spool.finish();
-  Captured c{path + (spool.compressed() ? ".zst" : ""), spool.raw_size(), core::hex(spool.raw_sha256()), spool.compressed()};
+  Captured c{path + (spool.compressed() ? ".zst" : ""), spool.raw_size(),
+             raw_hash ? core::hex(spool.raw_sha256()) : "", spool.compressed()};
   writer.add_file(c.member, spool.path(), spool.stored_size());
   return c;
 }
@@ -86,42 +138,68 @@ Captured Collector::add_bytes(const std::string& path, std::string_view data) {
 namespace {
 
 // Runs `cmd` in the postgres container as user postgres, streaming stdout to `sink`.
-void pg_exec(Collector& c, const std::vector<std::string>& cmd, const std::function<void(std::string_view)>& sink) {
+void pg_exec(engine::Engine& e, const std::string& container, const std::vector<std::string>& cmd,
+             const std::function<void(std::string_view)>& sink) {
   std::string err;
   engine::ExecOptions opt;
   opt.user = "postgres";
   opt.timeout = std::chrono::milliseconds(0);
-  int rc = engine::exec_stream(c.ctx.engine, c.ctx.object_name("postgres"), cmd, std::string_view{}, sink,
-                               [&](std::string_view e) { err.append(e); }, opt);
+  int rc = engine::exec_stream(e, container, cmd, std::string_view{}, sink, [&](std::string_view x) { err.append(x); }, opt);
   if (rc != 0)
-    throw Error(Exit::failed, cmd.front() + " in " + c.ctx.object_name("postgres") + " failed (exit " + std::to_string(rc) +
-                                  "): " + tail(err));
+    throw Error(Exit::failed, cmd.front() + " in " + container + " failed (exit " + std::to_string(rc) + "): " + tail(err));
 }
 
 }  // namespace
 
-void capture_postgres(Collector& c) {
-  std::string list;
-  pg_exec(c, {"psql", "-X", "-At", "-U", "postgres", "-d", "postgres", "-c",
-              "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname"},
-          [&](std::string_view d) { list.append(d); });
-  std::vector<std::string> dbs;
-  std::size_t start = 0;
-  while (start < list.size()) {
-    auto end = list.find('\n', start);
-    if (end == std::string::npos) end = list.size();
-    if (end > start) dbs.push_back(list.substr(start, end - start));
-    start = end + 1;
+PostgresDump::PostgresDump(components::Context& ctx, std::filesystem::path spool_dir, std::atomic<std::uint64_t>& raw_bytes)
+    : raw_bytes_(raw_bytes), t0_(std::chrono::steady_clock::now()) {
+  // Its own engine connection: an Engine is one connection, used by one thread.
+  done_ = std::async(std::launch::async, [this, host = ctx.globals.docker_host, container = ctx.object_name("postgres"),
+                                          dir = std::move(spool_dir)] {
+    auto e = engine::Engine::connect(host);
+    std::string list;
+    pg_exec(e, container,
+            {"psql", "-X", "-At", "-U", "postgres", "-d", "postgres", "-c",
+             "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname"},
+            [&](std::string_view d) { list.append(d); });
+    std::vector<std::string> dbs;
+    for (std::size_t start = 0; start < list.size();) {
+      auto end = list.find('\n', start);
+      if (end == std::string::npos) end = list.size();
+      if (end > start) dbs.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+    auto dump = [&](const std::string& member, const std::vector<std::string>& cmd) {
+      auto spool = std::make_unique<bundle::Spool>(dir, bundle::Compress::always, false);
+      pg_exec(e, container, cmd, [&](std::string_view d) {
+        spool->write(d);
+        raw_bytes_ += d.size();
+      });
+      spool->finish();
+      dumped_.push_back({member + ".zst", std::move(spool)});
+    };
+    dump("postgres/globals.sql", {"pg_dumpall", "-U", "postgres", "--globals-only"});
+    for (const auto& db : dbs)
+      // Custom format without pg_dump's own zlib (-Z0), compressed by zstd on every core instead:
+      // several times faster, and `zstd -d` gives back exactly what pg_restore reads.
+      dump("postgres/db/" + member_segment(db, false) + ".dump", {"pg_dump", "-U", "postgres", "-Fc", "-Z0", "-d", db});
+    databases_ = dbs.size();
+  });
+}
+
+PostgresDump::~PostgresDump() {
+  if (done_.valid()) done_.wait();  // never leave the thread writing into a spool dir being removed
+}
+
+void PostgresDump::append(Collector& c) {
+  done_.get();  // rethrows the dump's failure
+  std::uint64_t bytes = 0;
+  for (auto& d : dumped_) {
+    c.writer.add_file(d.member, d.spool->path(), d.spool->stored_size());
+    bytes += d.spool->raw_size();
+    d.spool.reset();  // deletes the spool file
   }
-  std::uint64_t before = c.raw_bytes;
-  c.add("postgres/globals.sql", bundle::Compress::always,
-        [&](const auto& sink) { pg_exec(c, {"pg_dumpall", "-U", "postgres", "--globals-only"}, sink); });
-  for (const auto& db : dbs)
-    // Custom format without pg_dump's own zlib (-Z0), compressed by zstd on every core instead:
-    // several times faster, and `zstd -d` gives back exactly what pg_restore reads.
-    c.add("postgres/db/" + member_segment(db, false) + ".dump", bundle::Compress::always,
-          [&](const auto& sink) { pg_exec(c, {"pg_dump", "-U", "postgres", "-Fc", "-Z0", "-d", db}, sink); });
-  c.notes.push_back("postgres: globals and " + std::to_string(dbs.size()) + " databases, " + mib(c.raw_bytes - before));
+  c.notes.push_back("postgres: globals and " + std::to_string(databases_) + " databases, " + measured(bytes, t0_));
 }
 
 // --- s3 --------------------------------------------------------------------------------------
@@ -130,22 +208,29 @@ void capture_s3(Collector& c) {
   s3::Client client(components::s3_endpoint(c.ctx));
   const auto& skip = c.ctx.cfg.components.s3.buckets.backups;
   std::size_t objects = 0, buckets = 0;
-  std::uint64_t before = c.raw_bytes;
+  std::uint64_t bytes = 0;  // not raw_bytes: the database dumps add to that meanwhile
+  auto t0 = std::chrono::steady_clock::now();
   for (const auto& bucket : client.list_buckets()) {
     if (bucket == skip) continue;  // bundles are not backed up into bundles
     ++buckets;
     json::array listing;
     std::string base = "s3/" + member_segment(bucket, false) + "/objects/";
     for (const auto& obj : client.list_objects(bucket)) {
-      std::uint64_t got = 0;
-      auto cap = c.add(base + member_segment(obj.key, true), bundle::Compress::if_it_pays, [&](const auto& sink) {
-        if (!client.get_object(bucket, obj.key, [&](std::string_view d) {
-              got += d.size();
-              sink(d);
-            }))
-          spdlog::warn("s3: {}/{} was deleted while the backup ran; it is not in the bundle", bucket, obj.key);
-      });
+      struct Vanished {};
+      Captured cap;
+      try {
+        cap = c.add(
+            base + member_segment(obj.key, true), bundle::Compress::if_it_pays,
+            [&](const auto& sink) {
+              if (!client.get_object(bucket, obj.key, sink)) throw Vanished{};
+            },
+            obj.size, true);
+      } catch (const Vanished&) {
+        spdlog::warn("s3: {}/{} was deleted while the backup ran; it is not in the bundle", bucket, obj.key);
+        continue;
+      }
       ++objects;
+      bytes += cap.raw_size;
       listing.push_back(json::object{{"key", obj.key},
                                      {"size", cap.raw_size},
                                      {"etag", obj.etag},
@@ -157,20 +242,21 @@ void capture_s3(Collector& c) {
                 json::serialize(json::object{{"bucket", bucket}, {"objects", std::move(listing)}}) + "\n");
   }
   c.notes.push_back("s3: " + std::to_string(objects) + " objects in " + std::to_string(buckets) + " buckets, " +
-                    mib(c.raw_bytes - before));
+                    measured(bytes, t0));
 }
 
 // --- volumes ---------------------------------------------------------------------------------
 
 void capture_volume(Collector& c, const std::string& component, const std::string& path_in_container) {
   std::uint64_t before = c.raw_bytes;
+  auto t0 = std::chrono::steady_clock::now();
   std::string name = c.ctx.object_name(component);
   bool found = false;
   auto cap = c.add("volumes/" + component + "-data.tar", bundle::Compress::if_it_pays, [&](const auto& sink) {
     found = engine::get_archive(c.ctx.engine, name, path_in_container, sink);
   });
   if (!found) throw Error(Exit::failed, "volume archive of " + name + ":" + path_in_container + ": no such path");
-  c.notes.push_back(component + ": volume " + path_in_container + " as " + cap.member + ", " + mib(c.raw_bytes - before));
+  c.notes.push_back(component + ": volume " + path_in_container + " as " + cap.member + ", " + measured(c.raw_bytes - before, t0));
 }
 
 // --- vault -----------------------------------------------------------------------------------
@@ -195,8 +281,9 @@ void capture_vault(Collector& c) {
     spdlog::warn("could not renew the Vault backup token ({}); run egg up to refresh its policy", e.what());
   }
   std::uint64_t before = c.raw_bytes;
+  auto t0 = std::chrono::steady_clock::now();
   c.add("vault/raft.snap", bundle::Compress::never, [&](const auto& sink) { client.snapshot(sink); });
-  c.notes.push_back("vault: raft snapshot, " + mib(c.raw_bytes - before));
+  c.notes.push_back("vault: raft snapshot, " + measured(c.raw_bytes - before, t0));
 }
 
 // --- state -----------------------------------------------------------------------------------

@@ -1,9 +1,14 @@
 #pragma once
 // What goes into a bundle, member by member (docs/formats/bundle.md, "Members"): each function
 // captures one part of the instance and appends it to the bundle through a spool file.
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <future>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,21 +34,45 @@ class Collector {
   components::Context& ctx;
   bundle::BundleWriter& writer;
   std::filesystem::path spool_dir;
-  // Raw bytes captured so far (the progress display's figure) and a callback as it grows.
-  std::uint64_t raw_bytes = 0;
+  // Raw bytes captured so far (the progress display's figure; PostgresDump adds to it from its
+  // thread) and a callback as it grows, called on the collecting thread only.
+  std::atomic<std::uint64_t> raw_bytes{0};
   std::function<void(std::uint64_t)> on_progress;
   // One line per part captured ("postgres: 2 databases, 14.2 MiB"), for the summary and evidence.
   std::vector<std::string> notes;
 
+  using Producer = std::function<void(const std::function<void(std::string_view)>&)>;
   // Streams a member: `produce` writes its bytes to the sink it is given. The member is named
-  // `path`, plus ".zst" when it was compressed.
-  Captured add(const std::string& path, bundle::Compress mode,
-               const std::function<void(const std::function<void(std::string_view)>&)>& produce);
+  // `path`, plus ".zst" when it was compressed. `size`: its length, when known before its data
+  // (S3 objects); a member stored as is then goes straight into the bundle, without a spool file.
+  // `raw_hash`: Captured::raw_sha256 is wanted (S3 listings).
+  Captured add(const std::string& path, bundle::Compress mode, const Producer& produce,
+               std::optional<std::uint64_t> size = std::nullopt, bool raw_hash = false);
   Captured add_bytes(const std::string& path, std::string_view data);
 };
 
-// Each part, in the order run.cpp calls them.
-void capture_postgres(Collector& c);
+// The database dumps (pg_dumpall --globals-only, pg_dump -Fc -Z0 per database), spooled on a
+// thread and engine connection of their own while the caller copies the objects: the two wait on
+// different servers. append() waits for them (rethrowing a failure) and adds them to the bundle.
+class PostgresDump {
+ public:
+  PostgresDump(components::Context& ctx, std::filesystem::path spool_dir, std::atomic<std::uint64_t>& raw_bytes);
+  ~PostgresDump();
+  void append(Collector& c);
+
+ private:
+  struct Dumped {
+    std::string member;
+    std::unique_ptr<bundle::Spool> spool;
+  };
+  std::atomic<std::uint64_t>& raw_bytes_;
+  std::chrono::steady_clock::time_point t0_;
+  std::vector<Dumped> dumped_;
+  std::size_t databases_ = 0;
+  std::future<void> done_;
+};
+
+// The other parts, in the order run.cpp calls them.
 void capture_s3(Collector& c);
 void capture_volume(Collector& c, const std::string& component, const std::string& path_in_container);
 void capture_vault(Collector& c);

@@ -60,34 +60,41 @@ std::string read_key_file(const std::string& path) {
 
 }  // namespace
 
-std::vector<std::unique_ptr<Destination>> open_destinations(components::Context& ctx) {
-  std::vector<std::unique_ptr<Destination>> out;
-  for (const auto& d : ctx.cfg.backup.destinations) {
-    switch (d.type) {
-      case config::BackupType::local:
-        out.push_back(directory_destination("local", fs::path(ctx.state_dir()) / d.path, ctx.instance()));
-        break;
-      case config::BackupType::directory:
-        out.push_back(directory_destination("directory", d.path, ctx.instance()));
-        break;
-      case config::BackupType::s3_store:
-        out.push_back(s3_destination("s3-store", components::s3_endpoint(ctx), ctx.cfg.components.s3.buckets.backups,
-                                     d.prefix, ctx.instance()));
-        break;
-      case config::BackupType::s3: {
-        s3::Endpoint ep;
-        ep.url = d.endpoint;
-        ep.region = d.region.empty() ? "us-east-1" : d.region;
-        ep.credentials.access_key_id = read_key_file(d.access_key_file);
-        std::string secret = read_key_file(d.secret_key_file);
-        core::register_secret(secret);
-        ep.credentials.secret_access_key = core::SecretBytes(secret);
-        out.push_back(s3_destination("s3", std::move(ep), d.bucket, d.prefix, ctx.instance()));
-        break;
-      }
+std::unique_ptr<Destination> open_destination(components::Context& ctx, const config::Destination& d) {
+  switch (d.type) {
+    case config::BackupType::local:
+      return directory_destination("local", fs::path(ctx.state_dir()) / d.path, ctx.instance());
+    case config::BackupType::directory:
+      return directory_destination("directory", d.path, ctx.instance());
+    case config::BackupType::s3_store:
+      return s3_destination("s3-store", components::s3_endpoint(ctx), ctx.cfg.components.s3.buckets.backups, d.prefix,
+                            ctx.instance());
+    case config::BackupType::s3: {
+      s3::Endpoint ep;
+      ep.url = d.endpoint;
+      ep.region = d.region.empty() ? "us-east-1" : d.region;
+      ep.credentials.access_key_id = read_key_file(d.access_key_file);
+      std::string secret = read_key_file(d.secret_key_file);
+      core::register_secret(secret);
+      ep.credentials.secret_access_key = core::SecretBytes(secret);
+      return s3_destination("s3", std::move(ep), d.bucket, d.prefix, ctx.instance());
     }
   }
-  return out;
+  throw Error(Exit::usage, "unknown backup destination type");
+}
+
+std::string describe(const components::Context& ctx, const config::Destination& d) {
+  switch (d.type) {
+    case config::BackupType::local:
+      return "local " + (fs::path(ctx.state_dir()) / d.path).string();
+    case config::BackupType::directory:
+      return "directory " + d.path;
+    case config::BackupType::s3_store:
+      return "s3-store " + ctx.cfg.components.s3.buckets.backups + "/" + d.prefix;
+    case config::BackupType::s3:
+      return "s3 " + d.endpoint + "/" + d.bucket + "/" + d.prefix;
+  }
+  return "?";
 }
 
 }  // namespace egg::backup

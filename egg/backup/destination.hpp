@@ -49,8 +49,11 @@ class Destination {
   virtual int clean_partials() = 0;
 };
 
-// The configured destinations, in config order.
-std::vector<std::unique_ptr<Destination>> open_destinations(components::Context& ctx);
+// One configured destination (the S3 store's needs its container running; an offsite one reads
+// its key files).
+std::unique_ptr<Destination> open_destination(components::Context& ctx, const config::Destination& d);
+// How a destination is named before it is opened (for errors about one that cannot be).
+std::string describe(const components::Context& ctx, const config::Destination& d);
 
 // `<instance>-<YYYYMMDDTHHMMSSZ>-<8 hex>`; and whether a file or key name is one of this
 // instance's bundles (returns the id).

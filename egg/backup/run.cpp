@@ -108,10 +108,9 @@ RunSummary run_backup(components::Context& ctx, const RunOptions& options) {
   auto signer = signing_key(ctx.creds);
   if (signer.public_key != keys.signer)
     throw Error(Exit::failed, "the signing key in credentials.json does not match state.json's backup.signer");
-  auto dests = open_destinations(ctx);
-  unpause_leftover(ctx);
   for (const char* c : {"postgres", "s3", "vault"})
     if (config::enabled(ctx.cfg, c)) require_running(ctx, c);
+  unpause_leftover(ctx);
 
   RunSummary sum;
   sum.time = static_cast<std::int64_t>(std::time(nullptr));
@@ -137,8 +136,10 @@ RunSummary run_backup(components::Context& ctx, const RunOptions& options) {
     {
       // Database, objects and repositories at one moment: the forge is frozen across all three.
       ForgePause pause(ctx, ctx.cfg.backup.consistency == config::Consistency::paused && running(ctx, "forgejo"));
-      if (config::enabled(ctx.cfg, "postgres")) capture_postgres(col);
+      std::optional<PostgresDump> dump;
+      if (config::enabled(ctx.cfg, "postgres")) dump.emplace(ctx, work, col.raw_bytes);
       if (config::enabled(ctx.cfg, "s3")) capture_s3(col);
+      if (dump) dump->append(col);
       if (running(ctx, "forgejo")) capture_volume(col, "forgejo", "/data");
       sum.paused_seconds = pause.release();
     }
@@ -164,10 +165,14 @@ RunSummary run_backup(components::Context& ctx, const RunOptions& options) {
   std::copy(digest.sha256.begin(), digest.sha256.end(), facts.sha256.begin());
   std::string sig = bundle::make_signature_file(facts, signer.secret);
 
-  for (auto& d : dests) {
+  // One destination failing (unreachable, a key file missing, no space) never costs the others
+  // their copy; the run reports it and exits 1.
+  for (const auto& cfg_dest : ctx.cfg.backup.destinations) {
     DestinationResult r;
-    r.destination = d->describe();
+    r.destination = describe(ctx, cfg_dest);
     try {
+      auto d = open_destination(ctx, cfg_dest);
+      r.destination = d->describe();
       r.cleaned = d->clean_partials();
       d->put(bundle_path, sig, sum.id);
       r.ok = true;

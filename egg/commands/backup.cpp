@@ -79,18 +79,22 @@ int run_list(const cli::Invocation& inv) {
   bool hash = inv.has("hash");
   json::array out;
   int failures = 0;
-  for (auto& d : backup::open_destinations(ctx)) {
+  // Each destination on its own: a stopped S3 store or an unreachable offsite one must not hide
+  // the bundles of the others.
+  for (const auto& cfg_dest : ctx.cfg.backup.destinations) {
     json::array bundles;
-    std::string error;
+    std::string error, name = backup::describe(ctx, cfg_dest);
     std::vector<backup::StoredBundle> list;
     try {
+      auto d = backup::open_destination(ctx, cfg_dest);
+      name = d->describe();
       list = d->list(keys.signer, hash);
     } catch (const std::exception& e) {
       error = e.what();
       ++failures;
     }
     if (!inv.globals.json) {
-      std::printf("%s%s\n", d->describe().c_str(), error.empty() ? "" : ("  UNREACHABLE: " + error).c_str());
+      std::printf("%s%s\n", name.c_str(), error.empty() ? "" : ("  UNREACHABLE: " + error).c_str());
       if (error.empty() && list.empty()) std::printf("  (no bundles)\n");
     }
     for (const auto& b : list) {
@@ -106,7 +110,7 @@ int run_list(const cli::Invocation& inv) {
       }
     }
     if (inv.globals.json) {
-      json::object o{{"destination", d->describe()}, {"bundles", std::move(bundles)}};
+      json::object o{{"destination", name}, {"bundles", std::move(bundles)}};
       if (!error.empty()) o["error"] = error;
       out.push_back(std::move(o));
     }

@@ -215,6 +215,21 @@ check "each destination now holds exactly its 3 newest good bundles" \
     ([.bundles[] | select(.state == "good") | .id] | index($a) != null and index($b) != null))' "$W/list4.json"
 check "the pruned bundle and its signature are gone from disk" test ! -e "$B" -a ! -e "$B.sig" -a ! -e "$W/nas/$ID.egg"
 
+# --- Vault sealed: its raft directory instead of a snapshot ---------------------------------------
+docker restart eggbk-vault > /dev/null
+for _ in $(seq 1 60); do
+  curl -s http://127.0.0.1:48200/v1/sys/seal-status | jq -e '.sealed' > /dev/null 2>&1 && break
+  sleep 0.5
+done
+run 0 "a backup while Vault is sealed" eggnp backup --json
+IDS=$(jq -r .id "$W/out")
+check "the summary says Vault was sealed" jq -e '.captured | any(test("Vault was sealed"))' "$W/out"
+check "the sealed bundle carries the raft directory, not a snapshot" \
+  sh -c "age -d -i '$W/identity.txt' '$W/state/backups/$IDS.egg' | tar -t | grep -q '^volumes/vault-data.tar' &&
+         ! age -d -i '$W/identity.txt' '$W/state/backups/$IDS.egg' | tar -t | grep -q '^vault/raft.snap'"
+run 0 "verify --deep passes on the sealed-Vault bundle" eggp backup verify --deep "$W/state/backups/$IDS.egg"
+run 0 "egg unseal" eggp unseal
+
 # --- failures: exit 1, nothing complete-looking left ---------------------------------------------
 jq '.backup.destinations += [{"type": "directory", "path": "/proc/egg-not-writable"}]' "$W/egg.json" > "$W/bad-dest.json"
 chmod 600 "$W/bad-dest.json"
@@ -247,6 +262,19 @@ grep -q "warning: no offsite backup destination" "$W/out" && pass "status warns 
   fail "status warns when only local and the S3 store hold bundles"
 check "status --json carries the failed last backup and the warning" \
   sh -c "'$EGG' --config '$W/no-off.json' --state-dir '$W/state' --json status | jq -e '(.last_backup.ok == false) and (.last_backup.error | test(\"no bundle was written\")) and (.warnings | length == 1)'"
+
+# --- a destination that cannot be read does not hide the others ---------------------------------
+docker stop eggbk-s3 > /dev/null
+eggnp backup list --json > "$W/out" 2> "$W/err"
+rc=$?
+cat "$W/out" "$W/err" >> "$OUT"
+[[ $rc -eq 1 ]] && pass "backup list with the S3 store stopped exits 1" || fail "backup list with the S3 store stopped (exit $rc, want 1)"
+check "and still lists the local and directory bundles, naming the unreachable store" \
+  jq -e '([.destinations[] | select(.error) | .destination] | length == 1 and (.[0] | startswith("s3-store"))) and
+         ([.destinations[] | select(.destination | startswith("local")) | .bundles[] | select(.state == "good")] | length >= 3)' "$W/out"
+run 4 "backup with the S3 store stopped is a precondition failure, naming the container" eggnp backup
+grep -q "eggbk-s3 is not running" "$W/err" && pass "the error names the stopped container" || fail "the error names the stopped container"
+docker start eggbk-s3 > /dev/null
 
 # --- leak scan -----------------------------------------------------------------------------------
 for x in $(docker events --since "$START" --until "$(($(date +%s) + 1))" --filter label=io.egg.instance=eggbk \
