@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 namespace {
 // One compression thread per spool: the caller keeps reading its source while the worker
 // compresses. A backup runs two spools at once (the database dumps beside the objects), so two
-// workers keep both cores busy; more would only add memory (each worker holds a job buffer of a
-// few windows: two spools with two workers each peaked at 119 MiB RSS, docs/benchmarks.md).
+// workers keep both cores busy; more only added memory and no speed in docs/benchmarks.md's runs
+// (two spools of two workers each, with zstd's default 8 MiB jobs, peaked at 119 MiB RSS).
 constexpr int kZstdWorkers = 1;
 }  // namespace
 
