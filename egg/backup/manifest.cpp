@@ -1,7 +1,5 @@
 #include "egg/backup/manifest.hpp"
 
-#include <ctime>
-
 #include "egg/core/build_info.hpp"
 #include "egg/core/json.hpp"
 
@@ -9,18 +7,6 @@ namespace egg::backup {
 
 namespace json = core::json;
 
-namespace {
-
-std::string iso(std::int64_t t) {
-  std::time_t s = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
 
 std::string bundle_manifest(components::Context& ctx, const std::string& id, std::int64_t time, const PublicKeys& keys) {
   json::object comps;
@@ -44,7 +30,7 @@ std::string bundle_manifest(components::Context& ctx, const std::string& id, std
   json::object m{{"format", "egg-bundle"},
                  {"version", kBundleFormatVersion},
                  {"bundle_id", id},
-                 {"time", iso(time)},
+                 {"time", state::utc_iso(time)},
                  {"unix_time", time},
                  {"instance", ctx.instance()},
                  {"instance_id", ctx.st.instance_id},

@@ -20,7 +20,8 @@ std::string human_bytes(std::uint64_t bytes) {
 
 Progress::Progress(bool enabled, const core::json::value* estimate) : enabled_(enabled) {
   if (estimate && estimate->is_number()) estimate_ = estimate->to_number<std::uint64_t>();
-  start_ = last_ = std::chrono::steady_clock::now();
+  start_ = std::chrono::steady_clock::now();
+  last_ = start_ - std::chrono::seconds(1);  // the first bytes draw the line at once
 }
 
 void Progress::update(std::uint64_t bytes) {

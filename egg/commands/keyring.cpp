@@ -1,9 +1,8 @@
 // egg keyring create | status: make the trust root, and show its shape without opening it.
 #include <sodium.h>
 
-#include <ctime>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "bundle/age/keys.hpp"
@@ -19,6 +18,7 @@
 #include "egg/seal/recovery_key.hpp"
 #include "egg/seal/sealed_store.hpp"
 #include "egg/seal/unlock.hpp"
+#include "egg/state/state.hpp"
 
 namespace egg::commands {
 namespace {
@@ -26,14 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = core::json;
 
-std::string iso_time(std::uint64_t t) {
-  std::time_t secs = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 int run_create(const cli::Invocation& inv) {
   auto level = seal::parse_kdf_level(inv.value("kdf").value_or("moderate"));
@@ -63,7 +55,7 @@ int run_status(const cli::Invocation& inv) {
     }
     json::object out{{"path", kpath.string()},
                      {"format_version", seal::kKeyringVersion},
-                     {"created", iso_time(k.created())},
+                     {"created", state::utc_iso(static_cast<std::int64_t>(k.created()))},
                      {"slots", std::move(slots)},
                      {"sealed_store", json::object{{"path", spath.string()},
                                                    {"present", sealed_size.has_value()},
@@ -72,7 +64,7 @@ int run_status(const cli::Invocation& inv) {
     return 0;
   }
   std::cout << kpath.string() << " (format version " << seal::kKeyringVersion << ")\n"
-            << "created: " << iso_time(k.created()) << "\n"
+            << "created: " << state::utc_iso(static_cast<std::int64_t>(k.created())) << "\n"
             << "slots:\n";
   for (const auto& s : k.slots()) {
     if (s.type == seal::SlotType::passphrase)

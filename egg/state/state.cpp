@@ -8,14 +8,16 @@
 namespace egg::state {
 namespace json = core::json;
 
-std::string utc_now_iso() {
-  std::time_t t = std::time(nullptr);
+std::string utc_iso(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
+
+std::string utc_now_iso() { return utc_iso(std::time(nullptr)); }
 
 namespace {
 std::string str(const json::object& o, const char* key) {

@@ -2,6 +2,7 @@
 // state.json (not secret): what egg knows about the instance it runs — its id, component spec
 // hashes and images, the Vault cluster egg initialised, the backup public keys, the last backup.
 // docs/state.md.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -33,5 +34,6 @@ struct State {
 };
 
 std::string utc_now_iso();
+std::string utc_iso(std::int64_t unix_seconds);  // "2026-12-01T21:22:10Z"
 
 }  // namespace egg::state

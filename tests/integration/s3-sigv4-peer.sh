@@ -33,33 +33,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Twelve distinct free ports: weed opens a gRPC port beside most HTTP ports, and other test runs
-# share this machine, so nothing here relies on a default port.
-read -r P_MASTER P_MASTER_G P_VOL P_VOL_G P_FILER P_FILER_G P_S3 P_S3_G P_ICE P_LANCE P_IAM P_MET < <(
-  "$PY" -c 'import socket
-ss=[socket.socket() for _ in range(12)]
-[s.bind(("127.0.0.1",0)) for s in ss]
-print(*[s.getsockname()[1] for s in ss])')
-
 AK=EGGPEERTESTKEY01
 SK=egg-peer-test-secret-$RANDOM$RANDOM
 BUCKET=egg-sigv4-peer
-EP=http://127.0.0.1:$P_S3
 printf '%s\n%s\n' "$AK" "$SK" > "$TMP/creds"
 printf '%s\n%s\n' "$AK" "not-the-secret" > "$TMP/wrong-creds"
-cat > "$TMP/s3.json" <<EOF
-{"identities":[{"name":"egg-test","credentials":[{"accessKey":"$AK","secretKey":"$SK"}],
-  "actions":["Admin","Read","List","Tagging","Write"]}]}
-EOF
-mkdir -p "$TMP/data"
-"$WEED" server -dir="$TMP/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-  -master.port="$P_MASTER" -master.port.grpc="$P_MASTER_G" -master.volumeSizeLimitMB=64 \
-  -volume.port="$P_VOL" -volume.port.grpc="$P_VOL_G" -volume.max=8 \
-  -filer.port="$P_FILER" -filer.port.grpc="$P_FILER_G" \
-  -s3 -s3.port="$P_S3" -s3.port.grpc="$P_S3_G" -s3.port.iceberg="$P_ICE" -s3.port.lance="$P_LANCE" \
-  -s3.config="$TMP/s3.json" -iam=false -iam.port="$P_IAM" -metricsPort="$P_MET" \
-  > "$TMP/weed.log" 2>&1 &
-WEED_PID=$!
+source "$ROOT/tests/integration/weed-fixture.sh"
+start_weed "$TMP" "$AK" "$SK" >/dev/null 2>&1
+EP=$WEED_EP
 
 # send WANT_CODE METHOD RAW_PATH [s3sign options...]: signs with s3sign, sends with curl.
 # Leaves the body in $TMP/resp and the response headers in $TMP/resp.h; returns 0 on WANT_CODE.
