@@ -130,7 +130,9 @@ Captured Collector::add(const std::string& path, bundle::Compress mode, const Pr
 }
 
 Captured Collector::add_bytes(const std::string& path, std::string_view data) {
-  return add(path, bundle::Compress::never, [&](const auto& sink) { sink(data); });
+  writer.add(path, data);  // small (listings, state files): no spool file
+  raw_bytes += data.size();
+  return {path, data.size(), core::hex(writer.last_sha256()), false};
 }
 
 // --- postgres --------------------------------------------------------------------------------

@@ -176,7 +176,13 @@ RunSummary run_backup(components::Context& ctx, const RunOptions& options) {
       r.cleaned = d->clean_partials();
       d->put(bundle_path, sig, sum.id);
       r.ok = true;
-      r.pruned = prune(*d, keys, ctx.cfg.backup.retention);
+      try {
+        r.pruned = prune(*d, keys, ctx.cfg.backup.retention);
+      } catch (const std::exception& e) {
+        // The new bundle is stored: a prune that fails costs space, not the backup.
+        r.error = std::string("stored, but retention was not applied: ") + e.what();
+        spdlog::warn("backup destination {}: {}", r.destination, r.error);
+      }
     } catch (const std::exception& e) {
       r.error = e.what();
       spdlog::error("backup destination {}: {}", r.destination, r.error);

@@ -29,7 +29,7 @@ json::object summary_json(const backup::RunSummary& s) {
     json::array pruned;
     for (const auto& p : d.pruned) pruned.emplace_back(p);
     json::object o{{"destination", d.destination}, {"ok", d.ok}, {"pruned", std::move(pruned)}, {"cleaned", d.cleaned}};
-    if (!d.ok) o["error"] = d.error;
+    if (!d.error.empty()) o["error"] = d.error;
     dests.push_back(std::move(o));
   }
   json::array notes;
@@ -65,7 +65,7 @@ int run_backup(const cli::Invocation& inv) {
                 backup::human_bytes(sum.raw_bytes).c_str(), backup::human_bytes(sum.bundle_bytes).c_str(), sum.seconds,
                 backup::human_bytes(static_cast<std::uint64_t>(rate)).c_str(), ok, sum.destinations.size());
     for (const auto& d : sum.destinations) {
-      if (!d.ok) std::printf("  FAILED %s: %s\n", d.destination.c_str(), d.error.c_str());
+      if (!d.error.empty()) std::printf("  %s %s: %s\n", d.ok ? "warning" : "FAILED", d.destination.c_str(), d.error.c_str());
       for (const auto& p : d.pruned) std::printf("  pruned %s from %s\n", p.c_str(), d.destination.c_str());
     }
     std::printf("  evidence: %s\n", evidence.c_str());
