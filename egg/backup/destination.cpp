@@ -70,6 +70,10 @@ std::unique_ptr<Destination> open_destination(components::Context& ctx, const co
       return s3_destination("s3-store", components::s3_endpoint(ctx), ctx.cfg.components.s3.buckets.backups, d.prefix,
                             ctx.instance());
     case config::BackupType::s3: {
+      if (!d.path_style)
+        throw Error(Exit::usage, "backup destination " + d.endpoint + "/" + d.bucket +
+                                     ": path_style false (virtual-hosted URLs) is not supported by this egg; set it to "
+                                     "true (every S3 server egg knows accepts path-style requests)");
       s3::Endpoint ep;
       ep.url = d.endpoint;
       ep.region = d.region.empty() ? "us-east-1" : d.region;
