@@ -53,7 +53,11 @@ python3 -c "import json,sys; a=json.load(open(sys.argv[1])); assert all(set(r)==
 # A port held by some process: exit 4, the port, its pointer and the failure named.
 python3 -c "import socket,sys,time; s=socket.socket(); s.bind(('0.0.0.0',int(sys.argv[1]))); s.listen(); time.sleep(60)" "$P_SSH" &
 LISTENER=$!
-sleep 0.5
+# Wait until it listens (a fixed sleep lost the race on a loaded machine).
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$P_SSH") 2>/dev/null && break
+  sleep 0.1
+done
 run
 rc=$?
 [ $rc -eq 4 ] || fail "busy port: exit $rc, want 4"
