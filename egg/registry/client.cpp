@@ -1,9 +1,9 @@
 #include "egg/registry/client.hpp"
 
-#include <sodium.h>
 
 #include "egg/core/exit.hpp"
 #include "egg/core/redact.hpp"
+#include "egg/core/sha256.hpp"
 
 namespace egg::registry {
 namespace json = core::json;
@@ -11,13 +11,7 @@ namespace http = core::http;
 
 namespace {
 
-std::string sha256_digest(std::string_view data) {
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return std::string("sha256:") + hex;
-}
+std::string sha256_digest(std::string_view data) { return "sha256:" + core::hex(core::sha256(data)); }
 
 bool valid_digest(const std::string& d) {
   if (d.size() != 71 || !d.starts_with("sha256:")) return false;

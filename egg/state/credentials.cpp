@@ -1,11 +1,11 @@
 #include "egg/state/credentials.hpp"
 
-#include <sodium.h>
 
 #include "egg/core/exit.hpp"
 #include "egg/core/files.hpp"
 #include "egg/core/json.hpp"
 #include "egg/core/redact.hpp"
+#include "egg/core/sha256.hpp"
 
 namespace egg::state {
 namespace json = core::json;
@@ -83,12 +83,7 @@ void Credentials::save_if_changed() {
 }
 
 std::string Credentials::digest() const {
-  std::string text = json::serialize(to_json(secrets_));
-  unsigned char h[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  char hex[sizeof h * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-  return hex;
+  return core::hex(core::sha256(json::serialize(to_json(secrets_))));
 }
 
 }  // namespace egg::state
