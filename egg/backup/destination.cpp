@@ -1,5 +1,6 @@
 #include "egg/backup/destination.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "egg/components/component.hpp"
@@ -22,6 +23,34 @@ std::string to_string(BundleState s) {
       return "bad";
   }
   return "bad";
+}
+
+StoredBundle judge_bundle(const std::string& id, std::uint64_t length, bool has_signature,
+                          const std::function<bundle::SignedFacts()>& verify) {
+  StoredBundle b;
+  b.id = id;
+  b.length = length;
+  if (!has_signature) {
+    b.detail = "no signature: the bundle is incomplete";
+    return b;
+  }
+  try {
+    auto f = verify();
+    if (f.bundle_id != id) throw Error(Exit::verify, "the signature is for bundle " + f.bundle_id);
+    if (f.length != length)
+      throw Error(Exit::verify, "its length " + std::to_string(length) + " differs from the signed " + std::to_string(f.length));
+    b.state = BundleState::good;
+    b.time = f.time;
+  } catch (const Error& err) {
+    if (err.code() != Exit::verify) throw;
+    b.state = BundleState::bad;
+    b.detail = err.what();
+  }
+  return b;
+}
+
+void sort_newest_first(std::vector<StoredBundle>& bundles) {
+  std::sort(bundles.begin(), bundles.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
 }
 
 std::string make_bundle_id(const std::string& instance, std::int64_t unix_time) {

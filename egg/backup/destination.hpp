@@ -4,6 +4,7 @@
 // `<id>.egg.sig`; a bundle is good only with a valid signature over its exact length and hash.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,6 +60,14 @@ std::string describe(const components::Context& ctx, const config::Destination& 
 // instance's bundles (returns the id).
 std::string make_bundle_id(const std::string& instance, std::int64_t unix_time);
 std::optional<std::string> bundle_id_of(const std::string& name, const std::string& instance);
+
+// One stored bundle judged by its signature (shared by every destination type): incomplete without
+// one; good when `verify` returns facts naming `id` and the stored `length`; bad when `verify`
+// throws Exit::verify or the facts differ. Other errors (unreadable) propagate.
+StoredBundle judge_bundle(const std::string& id, std::uint64_t length, bool has_signature,
+                          const std::function<bundle::SignedFacts()>& verify);
+// Newest id (= newest time) first, as list() returns them.
+void sort_newest_first(std::vector<StoredBundle>& bundles);
 
 // Filesystem destinations (local and directory types).
 std::unique_ptr<Destination> directory_destination(std::string kind, std::filesystem::path dir, std::string instance);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -65,36 +64,15 @@ class DirDestination final : public Destination {
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
       auto id = bundle_id_of(e.path().filename().string(), instance_);
       if (!id || e.path().extension() != ".egg") continue;
-      StoredBundle b;
-      b.id = *id;
-      b.length = fs::file_size(e.path(), ec);
       auto sig = bundle::signature_path(e.path());
-      if (!fs::exists(sig)) {
-        b.detail = "no signature: the bundle is incomplete";
-        out.push_back(b);
-        continue;
-      }
-      try {
-        bundle::SignedFacts f;
-        if (hash) {
-          f = bundle::verify_bundle_file(e.path(), signer);
-          b.hashed = true;
-        } else {
-          f = bundle::verify_signature_file(core::read_file(sig), signer);
-          if (f.length != b.length)
-            throw Error(Exit::verify, "its length " + std::to_string(b.length) + " differs from the signed " +
-                                          std::to_string(f.length));
-        }
-        if (f.bundle_id != b.id) throw Error(Exit::verify, "the signature is for bundle " + f.bundle_id);
-        b.state = BundleState::good;
-        b.time = f.time;
-      } catch (const Error& err) {
-        b.state = BundleState::bad;
-        b.detail = err.what();
-      }
+      auto b = judge_bundle(*id, fs::file_size(e.path(), ec), fs::exists(sig), [&] {
+        return hash ? bundle::verify_bundle_file(e.path(), signer)
+                    : bundle::verify_signature_file(core::read_file(sig), signer);
+      });
+      b.hashed = hash && b.state == BundleState::good;
       out.push_back(b);
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+    sort_newest_first(out);
     return out;
   }
 

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <map>
 #include <set>
 #include <cerrno>
@@ -77,34 +76,16 @@ class S3Destination final : public Destination {
     }
     std::vector<StoredBundle> out;
     for (const auto& [id, obj] : bundles) {
-      StoredBundle b;
-      b.id = id;
-      b.length = obj.size;
-      if (!sigs.count(id)) {
-        b.detail = "no signature: the bundle is incomplete";
-        out.push_back(b);
-        continue;
-      }
-      std::string sig;
-      try {
+      out.push_back(judge_bundle(id, obj.size, sigs.count(id) > 0, [&] {
+        std::string sig;
         client_.get_object(bucket_, prefix_ + id + ".egg.sig", [&](std::string_view d) {
           if (sig.size() + d.size() > bundle::kMaxSignatureFile) throw Error(Exit::verify, "the signature file is too large");
           sig.append(d);
         });
-        auto f = bundle::verify_signature_file(sig, signer);
-        if (f.bundle_id != id) throw Error(Exit::verify, "the signature is for bundle " + f.bundle_id);
-        if (f.length != obj.size)
-          throw Error(Exit::verify, "its length " + std::to_string(obj.size) + " differs from the signed " + std::to_string(f.length));
-        b.state = BundleState::good;
-        b.time = f.time;
-      } catch (const Error& err) {
-        if (err.code() != Exit::verify) throw;
-        b.state = BundleState::bad;
-        b.detail = err.what();
-      }
-      out.push_back(b);
+        return bundle::verify_signature_file(sig, signer);
+      }));
     }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id > b.id; });
+    sort_newest_first(out);
     return out;
   }
 

@@ -5,26 +5,7 @@
 # missing --dir, a newline; and, where a private mount namespace is available, the systemctl calls
 # it makes for the default directory (with a stub systemctl). docs/units.md.
 # Usage: install_units.sh path/to/egg
-set -uo pipefail
-EGG=$(realpath "${1:?usage: $0 path/to/egg}")
-T=$(mktemp -d /tmp/egg-units-cli-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-FAILS=0
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
-ok() { echo "ok: $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-
-# expect CODE DESCRIPTION -- command...   (stdout/stderr kept in $T/out, $T/err)
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$T/out" 2>"$T/err" </dev/null
-  local got=$?
-  if [[ $got == "$want" ]]; then ok "$what (exit $got)"; else
-    fail "$what: exit $got, wanted $want"
-    sed 's/^/    stderr: /' "$T/err" >&2
-  fi
-}
+source "$(dirname "$0")/lib.sh" "$@"
 
 # A state dir with a space (and a % and a $, which systemd would otherwise expand) tests quoting.
 CONF="$T/etc/egg.json"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The keyring, sealed store and passphrase commands end to end: sources, errors and exit codes,
 # permissions, tampering, and that no secret reaches any output under --log-level debug.
-source "$(dirname "$0")/seal_lib.sh" "$@"
+source "$(dirname "$0")/lib.sh" "$@"
 
 S="$T/state"
 P1="first master passphrase 1"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SIGKILL during `egg passphrase change`, at each named crash point and at random moments:
 # afterwards the old or the new passphrase must open the keyring, never neither.
-source "$(dirname "$0")/seal_lib.sh" "$@"
+source "$(dirname "$0")/lib.sh" "$@"
 
 OLD=$(secret_file old "the old master passphrase")
 NEW=$(secret_file new "the new master passphrase")

@@ -1,5 +1,5 @@
-# Shared helpers for tests/cli/seal*.sh (sourced, not a test: ctest runs *.sh, so this one just
-# exits 0 when run on its own).
+# Shared helpers for the tests/cli/*.sh scripts that source it (not a test itself: files ending in
+# lib.sh are skipped by ctest, and it exits 0 when run on its own).
 [[ "${BASH_SOURCE[0]}" == "$0" ]] && exit 0
 
 set -uo pipefail
@@ -8,12 +8,13 @@ EGG=$(realpath "$EGG")
 # Test-only: Argon2id INTERACTIVE instead of MODERATE, so each unlock takes ~0.2 s.
 export EGG_TEST_FAST_KDF=1
 unset EGG_PASSPHRASE_FILE CREDENTIALS_DIRECTORY EGG_TEST_CRASH_AT
-T=$(mktemp -d /tmp/egg-seal-cli-XXXXXX)
+T=$(mktemp -d /tmp/egg-cli-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 FAILS=0
 
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
 ok() { echo "ok: $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 
 # secret_file NAME CONTENT -> path of a 0600 file holding CONTENT (printf %s, no newline added)
 secret_file() {
